@@ -1,0 +1,66 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use migrate_rules::version::Version;
+
+/// Move Python code to NumPy 2: report what NumPy 2 removed, renamed or changed, and fix it.
+#[derive(Debug, Parser)]
+#[command(name = "migrate", version, max_term_width = 100)]
+pub struct Args {
+    /// Files or folders to check (folders are searched for `.py` and `.pyi` files); `-` reads
+    /// the source from standard input.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report what needs migrating and change nothing (the default). Exit 1 if anything does.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub check: bool,
+
+    /// Rewrite files in place, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff; write nothing.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Only run these rules (codes or prefixes, comma-separated; `NPY201` selects all).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (codes or prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+
+    /// The oldest NumPy the fixed code must still run on. Fixes that need a newer one are
+    /// reported, not applied. Default: the lower bound of `numpy` in the nearest
+    /// `pyproject.toml` or `requirements*.txt`, else 2.0.
+    #[arg(long, value_name = "X.Y")]
+    pub min_numpy: Option<Version>,
+
+    /// The file name to report (and to find the project by) for source read from stdin.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+/// What a run does with each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix,
+    Diff,
+}
+
+impl Args {
+    pub fn mode(&self) -> Mode {
+        if self.diff {
+            Mode::Diff
+        } else if self.fix {
+            Mode::Fix
+        } else {
+            Mode::Check
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Printing findings, diffs and the summary.
+
+use std::io::{self, Write};
+
+use crate::args::Mode;
+use crate::run::FileReport;
+
+/// Totals over a run.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub findings: usize,
+    pub fixable: usize,
+    pub files_with_findings: usize,
+    pub fixed: usize,
+    pub files_fixed: usize,
+    pub dropped: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.findings += report.findings.len();
+        self.fixable += report
+            .findings
+            .iter()
+            .filter(|finding| finding.fixable)
+            .count();
+        self.files_with_findings += usize::from(!report.findings.is_empty());
+        self.fixed += report.fixed;
+        self.files_fixed += usize::from(report.fixed_text.is_some() && report.error.is_none());
+        self.dropped += report.dropped;
+        self.errors += usize::from(report.error.is_some());
+    }
+}
+
+pub fn findings(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    let path = report.path.display();
+    for finding in &report.findings {
+        let mark = if finding.fixable { " [*]" } else { "" };
+        write!(
+            out,
+            "{path}:{}:{}: {}{mark} {}",
+            finding.line, finding.column, finding.code, finding.message
+        )?;
+        match &finding.help {
+            Some(help) => writeln!(out, ". {help}")?,
+            None => writeln!(out)?,
+        }
+    }
+    Ok(())
+}
+
+pub fn error(err: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    if let Some(message) = &report.error {
+        writeln!(err, "error: {}: {message}", report.path.display())?;
+    }
+    if report.dropped > 0 {
+        writeln!(
+            err,
+            "warning: {}: {} fix(es) not applied: the result would not parse",
+            report.path.display(),
+            report.dropped
+        )?;
+    }
+    Ok(())
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+pub fn summary(out: &mut impl Write, mode: Mode, summary: &Summary) -> io::Result<()> {
+    match mode {
+        Mode::Fix if summary.fixed > 0 => {
+            writeln!(
+                out,
+                "Fixed {} in {}.",
+                plural(summary.fixed, "issue"),
+                plural(summary.files_fixed, "file")
+            )?;
+        }
+        Mode::Diff => {
+            return writeln!(
+                out,
+                "Would fix {} in {}.",
+                plural(summary.fixed, "issue"),
+                plural(summary.files_fixed, "file")
+            );
+        }
+        _ => {}
+    }
+    writeln!(
+        out,
+        "Found {} ({} fixable) in {} ({} checked).",
+        plural(summary.findings, "issue"),
+        summary.fixable,
+        plural(summary.files_with_findings, "file"),
+        plural(summary.files, "file"),
+    )
+}

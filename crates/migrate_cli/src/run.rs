@@ -1,0 +1,190 @@
+//! Checking, fixing or diffing one file (or standard input).
+
+use std::fs;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use migrate_engine::checker::RuleSet;
+use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::lint;
+use migrate_engine::source::SourceText;
+use migrate_engine::text_size::Ranged;
+
+use crate::args::Mode;
+
+/// One finding, positioned for printing.
+#[derive(Debug)]
+pub struct Finding {
+    pub line: usize,
+    pub column: usize,
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub fixable: bool,
+}
+
+/// What happened to one file.
+#[derive(Debug, Default)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// What is left to migrate (after fixing, with `--fix`).
+    pub findings: Vec<Finding>,
+    /// Findings fixed (with `--fix`) or that would be (with `--diff`).
+    pub fixed: usize,
+    /// Findings whose fix was dropped because the result would not parse.
+    pub dropped: usize,
+    /// With `--diff`: the unified diff, when the file would change.
+    pub diff: Option<String>,
+    /// The source after fixing, when it differs.
+    pub fixed_text: Option<String>,
+    /// Why the file could not be checked (it is left untouched).
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    fn error(path: &Path, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            error: Some(message.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Check, fix or diff the file at `path`. A failure of any kind (including a panic) is an
+/// error of this file only, and the file is left as it was.
+pub fn file(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
+    catch_unwind(AssertUnwindSafe(|| file_unguarded(path, mode, rules))).unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        FileReport::error(
+            path,
+            format!("internal error, file left unchanged: {reason}"),
+        )
+    })
+}
+
+fn file_unguarded(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return FileReport::error(path, format!("cannot read: {error}")),
+    };
+    let source = match decode(&bytes) {
+        Ok(source) => source,
+        Err(message) => return FileReport::error(path, message),
+    };
+    let mut report = source_text(source, path, mode, rules);
+    if mode == Mode::Fix
+        && let Some(fixed) = &report.fixed_text
+        && let Err(message) = write_atomically(path, &bytes, fixed)
+    {
+        report.error = Some(message);
+        report.fixed = 0;
+    }
+    report
+}
+
+/// Check, fix or diff `source`, reported as `path`. Writes nothing.
+pub fn source_text(source: &str, path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        ..FileReport::default()
+    };
+    let remaining = match mode {
+        Mode::Check => lint::check(source, path, rules),
+        Mode::Fix | Mode::Diff => lint::fix(source, path, rules).map(|fixed| {
+            report.fixed = fixed.fixed;
+            report.dropped = fixed.dropped.len();
+            if fixed.text != source {
+                if mode == Mode::Diff {
+                    report.diff = Some(unified_diff(source, &fixed.text, path));
+                }
+                report.fixed_text = Some(fixed.text);
+            }
+            fixed.remaining
+        }),
+    };
+    match remaining {
+        Ok(diagnostics) => {
+            let text = report.fixed_text.as_deref().unwrap_or(source);
+            report.findings = findings(text, &diagnostics);
+        }
+        Err(error) => report.error = Some(error.to_string()),
+    }
+    report
+}
+
+fn findings(text: &str, diagnostics: &[Diagnostic]) -> Vec<Finding> {
+    let source = SourceText::new(text);
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let position = source.position(diagnostic.start());
+            Finding {
+                line: position.line,
+                column: position.column,
+                code: diagnostic.code,
+                message: diagnostic.message.clone(),
+                help: diagnostic.help.clone(),
+                fixable: diagnostic.fix.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// The file's bytes as text, refusing what Python itself would not run.
+fn decode(bytes: &[u8]) -> Result<&str, String> {
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {}); only UTF-8 sources are supported",
+            error.valid_up_to()
+        )
+    })?;
+    if let Some(offset) = text.find('\0') {
+        return Err(format!(
+            "contains a NUL byte at offset {offset}; not a Python source file"
+        ));
+    }
+    Ok(text)
+}
+
+fn unified_diff(old: &str, new: &str, path: &Path) -> String {
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&name, &name)
+        .to_string()
+}
+
+/// Replace the file's content through a temporary file in the same folder and a rename, so
+/// that a reader never sees half a file; keep its permissions; refuse if the file changed
+/// since it was read.
+fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), String> {
+    let fail = |what: &str, error: std::io::Error| format!("{what}, file left unchanged: {error}");
+    let target = fs::canonicalize(path).map_err(|error| fail("cannot resolve the path", error))?;
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(folder)
+        .map_err(|error| fail("cannot create a temporary file", error))?;
+    temporary
+        .write_all(text.as_bytes())
+        .and_then(|()| temporary.as_file().sync_all())
+        .map_err(|error| fail("cannot write", error))?;
+    let permissions = fs::metadata(&target)
+        .map_err(|error| fail("cannot read permissions", error))?
+        .permissions();
+    fs::set_permissions(temporary.path(), permissions)
+        .map_err(|error| fail("cannot set permissions", error))?;
+    let current = fs::read(&target).map_err(|error| fail("cannot re-read", error))?;
+    if current != original {
+        return Err("changed on disk while being migrated; left as it is".to_string());
+    }
+    temporary
+        .persist(&target)
+        .map_err(|error| fail("cannot replace the file", error.error))?;
+    Ok(())
+}

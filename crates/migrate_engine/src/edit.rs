@@ -1,0 +1,168 @@
+//! Text edits, fixes (edits that must be applied together) and applying them.
+
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+/// Replace `range` with `content` (an insertion when the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    range: TextRange,
+    content: Box<str>,
+}
+
+impl Edit {
+    pub fn replace(range: TextRange, content: impl Into<Box<str>>) -> Self {
+        Self {
+            range,
+            content: content.into(),
+        }
+    }
+
+    pub fn insert(offset: TextSize, content: impl Into<Box<str>>) -> Self {
+        Self::replace(TextRange::empty(offset), content)
+    }
+
+    pub fn delete(range: TextRange) -> Self {
+        Self::replace(range, "")
+    }
+
+    pub fn content(&self) -> &str {
+        &self.content
+    }
+
+    /// Whether the two edits cannot both be applied with a well-defined result.
+    fn overlaps(&self, other: &Edit) -> bool {
+        let (a, b) = (self.range, other.range);
+        match (a.is_empty(), b.is_empty()) {
+            (false, false) => a.start() < b.end() && b.start() < a.end(),
+            // An insertion conflicts with a replacement only strictly inside it.
+            (true, false) => b.start() < a.start() && a.start() < b.end(),
+            (false, true) => a.start() < b.start() && b.start() < a.end(),
+            // Two insertions at one offset would have an order nobody chose.
+            (true, true) => a.start() == b.start(),
+        }
+    }
+}
+
+impl Ranged for Edit {
+    fn range(&self) -> TextRange {
+        self.range
+    }
+}
+
+/// Edits that only make sense together: either all are applied or none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(mut edits: Vec<Edit>) -> Self {
+        edits.sort_by(compare_edits);
+        edits.dedup();
+        Self { edits }
+    }
+
+    pub fn edit(edit: Edit) -> Self {
+        Self { edits: vec![edit] }
+    }
+
+    pub fn edits(&self) -> &[Edit] {
+        &self.edits
+    }
+
+    /// The first offset the fix touches, for ordering.
+    pub fn start(&self) -> TextSize {
+        self.edits
+            .first()
+            .map_or(TextSize::default(), Ranged::start)
+    }
+}
+
+/// Source order; an insertion comes before a replacement that starts at the same offset.
+fn compare_edits(a: &Edit, b: &Edit) -> std::cmp::Ordering {
+    (a.range.start(), a.range.end(), &a.content).cmp(&(b.range.start(), b.range.end(), &b.content))
+}
+
+/// The result of applying fixes to a source text.
+pub struct Applied {
+    pub text: String,
+    /// How many of the given fixes were applied (a fix identical to an applied one counts).
+    pub applied: usize,
+}
+
+/// Apply every fix that does not overlap an already accepted one, in source order.
+///
+/// An edit identical to an accepted edit is not a conflict (two diagnostics may share the
+/// insertion of one import), and it is applied once.
+pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> Applied {
+    let mut fixes: Vec<&Fix> = fixes.into_iter().collect();
+    fixes.sort_by_key(|fix| fix.start());
+
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    for fix in fixes {
+        let conflicts = fix.edits().iter().any(|edit| {
+            accepted
+                .iter()
+                .any(|taken| *taken != edit && taken.overlaps(edit))
+        });
+        if conflicts {
+            continue;
+        }
+        for edit in fix.edits() {
+            if !accepted.contains(&edit) {
+                accepted.push(edit);
+            }
+        }
+        applied += 1;
+    }
+
+    accepted.sort_by(|a, b| compare_edits(a, b));
+    let mut text = String::with_capacity(source.len() + 64);
+    let mut last = TextSize::default();
+    for edit in accepted {
+        text.push_str(&source[TextRange::new(last, edit.start())]);
+        text.push_str(edit.content());
+        last = edit.end();
+    }
+    text.push_str(&source[usize::from(last)..]);
+    Applied { text, applied }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(start: u32, end: u32) -> TextRange {
+        TextRange::new(start.into(), end.into())
+    }
+
+    #[test]
+    fn applies_in_order_and_skips_overlaps() {
+        let source = "abcdef";
+        let first = Fix::edit(Edit::replace(range(0, 2), "X"));
+        let overlapping = Fix::edit(Edit::replace(range(1, 3), "Y"));
+        let later = Fix::edit(Edit::replace(range(4, 6), "Z"));
+        let applied = apply_fixes(source, [&later, &overlapping, &first]);
+        assert_eq!(applied.text, "XcdZ");
+        assert_eq!(applied.applied, 2);
+    }
+
+    #[test]
+    fn shared_edits_are_applied_once() {
+        let import = Edit::insert(0.into(), "import ast\n");
+        let a = Fix::new(vec![import.clone(), Edit::replace(range(0, 1), "A")]);
+        let b = Fix::new(vec![import, Edit::replace(range(2, 3), "C")]);
+        let applied = apply_fixes("abc", [&a, &b]);
+        assert_eq!(applied.text, "import ast\nAbC");
+        assert_eq!(applied.applied, 2);
+    }
+
+    #[test]
+    fn insertion_at_the_edge_of_a_replacement_is_not_a_conflict() {
+        let a = Fix::edit(Edit::replace(range(0, 2), "X"));
+        let b = Fix::edit(Edit::insert(2.into(), "+"));
+        let applied = apply_fixes("abc", [&a, &b]);
+        assert_eq!(applied.text, "X+c");
+    }
+}

@@ -1,0 +1,20 @@
+//! The engine of `migrate`: it knows Python, not NumPy.
+//!
+//! * [`source`]: a file's text, lines and positions;
+//! * [`semantic`]: which names refer to which imported modules;
+//! * [`checker`]: rules and the walk that runs them;
+//! * [`edit`]: edits, fixes and applying them; [`syntax_edits`]: edits that know Python;
+//! * [`lint`]: check or fix one source text.
+
+pub mod checker;
+pub mod diagnostic;
+pub mod edit;
+pub mod lint;
+pub mod noqa;
+pub mod semantic;
+pub mod source;
+pub mod syntax_edits;
+
+pub use ruff_python_ast as ast;
+pub use ruff_python_parser as parser;
+pub use ruff_text_size as text_size;

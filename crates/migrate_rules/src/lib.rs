@@ -1,0 +1,84 @@
+//! The NumPy 2 migration rules of `migrate`.
+//!
+//! Tables (renames, removals, moves) are data in `rules/numpy2.toml`; rules that need logic
+//! are Rust, one per file in [`rules`].
+
+mod compat;
+mod naming;
+pub mod project;
+pub mod rules;
+pub mod table;
+mod template;
+pub mod version;
+
+use migrate_engine::checker::{Rule, RuleSet};
+use migrate_engine::semantic::TrackedModules;
+
+use crate::version::Version;
+
+/// What a run asks of the rules.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The oldest NumPy the fixed code must still run on.
+    pub min_numpy: Version,
+    /// Codes (or code prefixes) to run; empty: all.
+    pub select: Vec<String>,
+    /// Codes (or code prefixes) not to run.
+    pub ignore: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            min_numpy: Version::NUMPY_2,
+            select: Vec::new(),
+            ignore: Vec::new(),
+        }
+    }
+}
+
+/// Every rule's code, for `--select` validation and documentation.
+pub const CODES: &[&str] = &[rules::removed_name::CODE];
+
+/// Whether `selector` (`NP201`, `NP2`, `NP`, `ALL`, or Ruff's `NPY201`) names any rule.
+pub fn is_known_selector(selector: &str) -> bool {
+    selector == "ALL" || selector == "NPY201" || CODES.iter().any(|code| code.starts_with(selector))
+}
+
+fn selected(code: &str, selectors: &[String]) -> bool {
+    selectors.iter().any(|selector| {
+        selector == "ALL" || selector == "NPY201" || code.starts_with(selector.as_str())
+    })
+}
+
+/// The rules `options` select, with the modules they need resolved.
+pub fn rule_set(options: &Options) -> RuleSet {
+    let all: Vec<Box<dyn Rule>> = vec![Box::new(rules::removed_name::RemovedName {
+        min_numpy: options.min_numpy,
+    })];
+    let rules = all
+        .into_iter()
+        .filter(|rule| options.select.is_empty() || selected(rule.code(), &options.select))
+        .filter(|rule| !selected(rule.code(), &options.ignore))
+        .collect();
+    RuleSet::new(rules, tracked_modules())
+}
+
+/// `numpy`, the other modules fixes refer to (`math`, `ast`), and the names star imports of
+/// NumPy modules bring in.
+fn tracked_modules() -> TrackedModules {
+    let mut tracked = TrackedModules::default();
+    tracked.track("numpy");
+    for row in &table::tables().names {
+        if let Some((module, name)) = row.path.rsplit_once('.') {
+            tracked.add_export(module, name);
+        }
+        if let Some(table::Fix::Replace(new)) = row.fix() {
+            let root = new.split('.').next().unwrap_or(new);
+            if root != "builtins" {
+                tracked.track(root);
+            }
+        }
+    }
+    tracked
+}

@@ -1,0 +1,92 @@
+//! How fixes name things in the file being fixed: the file's own reference to numpy (or a
+//! new `import numpy`), another module such as `math`, or a builtin.
+
+use migrate_engine::checker::Checker;
+use migrate_engine::edit::Edit;
+use migrate_engine::semantic::{BindingKind, Resolution};
+use migrate_engine::text_size::TextSize;
+
+/// Text that names a module at one place in the file, and the import it may need.
+#[derive(Debug, Clone)]
+pub struct ModuleName {
+    pub text: String,
+    pub import: Option<Edit>,
+}
+
+impl ModuleName {
+    pub fn edits(&self) -> impl Iterator<Item = Edit> + '_ {
+        self.import.iter().cloned()
+    }
+}
+
+/// How to name numpy where `resolution` was read: its own name if it is bound to numpy
+/// (`np`), else a name bound to numpy there, else a new top-level `import numpy`.
+pub fn numpy_at(checker: &Checker, resolution: &Resolution, base_text: &str) -> Option<ModuleName> {
+    if resolution.qualified_name == "numpy" {
+        return Some(ModuleName {
+            text: base_text.to_string(),
+            import: None,
+        });
+    }
+    if let Some(alias) = resolution.root_alias {
+        return Some(ModuleName {
+            text: alias.to_string(),
+            import: None,
+        });
+    }
+    new_import(checker, "numpy")
+}
+
+/// How to name the (non-NumPy) module `module` at `offset`: an existing plain top-level
+/// `import module` that runs before it, or a new one.
+pub fn module_at(checker: &Checker, module: &str, offset: TextSize) -> Option<ModuleName> {
+    let model = checker.model();
+    let mut bindings = model.bindings_named(module);
+    if let (Some(binding), None) = (bindings.next(), bindings.next()) {
+        let plain_import =
+            binding.kind == BindingKind::Module(module.into()) && binding.module_level;
+        let top_level = checker
+            .import_site(binding.range.start())
+            .is_some_and(|site| site.top_level);
+        let before_use = binding.range.start() < offset;
+        return (plain_import && top_level && before_use).then(|| ModuleName {
+            text: module.to_string(),
+            import: None,
+        });
+    }
+    new_import(checker, module)
+}
+
+/// A new top-level `import module`, when nothing in the file uses that name.
+fn new_import(checker: &Checker, module: &str) -> Option<ModuleName> {
+    if !checker.model().is_unused_name(module) {
+        return None;
+    }
+    let insertion = checker.import_insertion()?;
+    let text = insertion.text(&format!("import {module}"), checker.source().newline());
+    Some(ModuleName {
+        text: module.to_string(),
+        import: Some(Edit::insert(insertion.offset, text)),
+    })
+}
+
+/// A builtin's name, when nothing in the file rebinds it.
+pub fn builtin(checker: &Checker, name: &str) -> Option<String> {
+    checker
+        .model()
+        .is_builtin_visible(name)
+        .then(|| name.to_string())
+}
+
+/// A qualified name as users write it: `numpy.float_` is `np.float_`, `builtins.int` is `int`.
+pub fn display(path: &str) -> String {
+    if let Some(rest) = path.strip_prefix("numpy.") {
+        format!("np.{rest}")
+    } else if path == "numpy" {
+        "np".to_string()
+    } else if let Some(rest) = path.strip_prefix("builtins.") {
+        rest.to_string()
+    } else {
+        path.to_string()
+    }
+}

@@ -1,0 +1,155 @@
+//! The oldest NumPy a project supports, as it declares it: the lower bound of `numpy` in
+//! `[project] dependencies` of its `pyproject.toml`, or in its `requirements*.txt`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use pep508_rs::pep440_rs::Operator;
+use pep508_rs::{Requirement, VersionOrUrl};
+
+use crate::version::Version;
+
+/// A declared lower bound of `numpy`, and the file that declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredFloor {
+    pub version: Version,
+    pub file: PathBuf,
+}
+
+/// Look in `dir` and its parents for the nearest project files. The search stops at the
+/// first folder with a `pyproject.toml` (the project's root) or a `.git`.
+pub fn declared_min_numpy(dir: &Path) -> Option<DeclaredFloor> {
+    for folder in dir.ancestors() {
+        let pyproject = folder.join("pyproject.toml");
+        let is_root = pyproject.is_file() || folder.join(".git").exists();
+        if let Some(version) = fs::read_to_string(&pyproject)
+            .ok()
+            .and_then(|text| pyproject_floor(&text))
+        {
+            return Some(DeclaredFloor {
+                version,
+                file: pyproject,
+            });
+        }
+        if let Some(found) = requirements_floor(folder) {
+            return Some(found);
+        }
+        if is_root {
+            return None;
+        }
+    }
+    None
+}
+
+fn pyproject_floor(text: &str) -> Option<Version> {
+    let document: toml::Table = toml::from_str(text).ok()?;
+    let dependencies = document.get("project")?.get("dependencies")?.as_array()?;
+    dependencies
+        .iter()
+        .filter_map(|dependency| numpy_floor(dependency.as_str()?))
+        .max()
+}
+
+fn requirements_floor(folder: &Path) -> Option<DeclaredFloor> {
+    let mut files: Vec<PathBuf> = fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("requirements") && name.ends_with(".txt"))
+        })
+        .collect();
+    files.sort();
+    files.into_iter().find_map(|file| {
+        let text = fs::read_to_string(&file).ok()?;
+        let version = text
+            .lines()
+            .map(|line| line.split(" #").next().unwrap_or(line).trim())
+            .filter(|line| !line.is_empty() && !line.starts_with(['#', '-']))
+            .filter_map(numpy_floor)
+            .max()?;
+        Some(DeclaredFloor { version, file })
+    })
+}
+
+/// The lower bound that `requirement` puts on numpy, if it is about numpy and has one.
+fn numpy_floor(requirement: &str) -> Option<Version> {
+    let requirement = Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement).ok()?;
+    if requirement.name.as_ref() != "numpy" {
+        return None;
+    }
+    let Some(VersionOrUrl::VersionSpecifier(specifiers)) = requirement.version_or_url else {
+        return None;
+    };
+    specifiers
+        .iter()
+        .filter(|specifier| {
+            matches!(
+                specifier.operator(),
+                Operator::GreaterThanEqual
+                    | Operator::GreaterThan
+                    | Operator::TildeEqual
+                    | Operator::Equal
+                    | Operator::EqualStar
+                    | Operator::ExactEqual
+            )
+        })
+        .map(|specifier| {
+            let release = specifier.version().release();
+            let part = |index: usize| {
+                release
+                    .get(index)
+                    .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX))
+            };
+            Version::new(part(0), part(1))
+        })
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_bounds_of_numpy() {
+        assert_eq!(numpy_floor("numpy>=1.22,<2"), Some(Version::new(1, 22)));
+        assert_eq!(numpy_floor("numpy ~= 1.24.3"), Some(Version::new(1, 24)));
+        assert_eq!(numpy_floor("numpy==1.26.*"), Some(Version::new(1, 26)));
+        assert_eq!(
+            numpy_floor("NumPy>1.21; python_version>'3.8'"),
+            Some(Version::new(1, 21))
+        );
+        assert_eq!(numpy_floor("numpy<2"), None);
+        assert_eq!(numpy_floor("numpydoc>=1.5"), None);
+        assert_eq!(numpy_floor("numpy"), None);
+    }
+
+    #[test]
+    fn nearest_project_declares_it() {
+        let root = tempfile::tempdir().unwrap();
+        let package = root.path().join("src/pkg");
+        fs::create_dir_all(&package).unwrap();
+        fs::write(
+            root.path().join("pyproject.toml"),
+            "[project]\nname = 'x'\ndependencies = ['scipy', 'numpy >=1.23.5, <3']\n",
+        )
+        .unwrap();
+        let found = declared_min_numpy(&package).unwrap();
+        assert_eq!(found.version, Version::new(1, 23));
+        assert_eq!(found.file, root.path().join("pyproject.toml"));
+
+        let other = tempfile::tempdir().unwrap();
+        fs::create_dir(other.path().join(".git")).unwrap();
+        fs::write(
+            other.path().join("requirements-dev.txt"),
+            "-r base.txt\nnumpy>=1.25 # floor\n",
+        )
+        .unwrap();
+        assert_eq!(
+            declared_min_numpy(other.path()).unwrap().version,
+            Version::new(1, 25)
+        );
+    }
+}

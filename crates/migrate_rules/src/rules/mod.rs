@@ -1,0 +1,3 @@
+//! One rule per file.
+
+pub mod removed_name;
