@@ -40,9 +40,19 @@ pub struct Args {
     #[arg(long, value_name = "X.Y")]
     pub min_numpy: Option<Version>,
 
+    /// How findings are printed: `concise` (one line each) or `full` (with the code and the fix).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Concise)]
+    pub output_format: OutputFormat,
+
     /// The file name to report (and to find the project by) for source read from stdin.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Concise,
+    Full,
 }
 
 /// What a run does with each file.

@@ -80,7 +80,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     write!(out, "{diff}")?;
                 }
             }
-            Mode::Check | Mode::Fix => output::findings(&mut out, report)?,
+            Mode::Check | Mode::Fix => output::findings(&mut out, report, args.output_format)?,
         }
     }
     if mode == Mode::Diff {
@@ -129,7 +129,7 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
         Mode::Fix => {
             let text = report.fixed_text.as_deref().map(str::as_bytes);
             out.write_all(text.unwrap_or(&bytes))?;
-            output::findings(&mut err, &report)?;
+            output::findings(&mut err, &report, args.output_format)?;
         }
         Mode::Diff => {
             if let Some(diff) = &report.diff {
@@ -137,7 +137,7 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
             }
         }
         Mode::Check => {
-            output::findings(&mut out, &report)?;
+            output::findings(&mut out, &report, args.output_format)?;
             output::summary(&mut out, mode, &summary)?;
         }
     }

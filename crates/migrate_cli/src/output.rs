@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::args::Mode;
+use crate::args::{Mode, OutputFormat};
 use crate::run::FileReport;
 
 /// Totals over a run.
@@ -35,7 +35,14 @@ impl Summary {
     }
 }
 
-pub fn findings(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+pub fn findings(out: &mut impl Write, report: &FileReport, format: OutputFormat) -> io::Result<()> {
+    match format {
+        OutputFormat::Concise => concise(out, report),
+        OutputFormat::Full => full(out, report),
+    }
+}
+
+fn concise(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
     let path = report.path.display();
     for finding in &report.findings {
         let mark = if finding.fixable { " [*]" } else { "" };
@@ -48,6 +55,39 @@ pub fn findings(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
             Some(help) => writeln!(out, ". {help}")?,
             None => writeln!(out)?,
         }
+    }
+    Ok(())
+}
+
+/// Each finding with the line it is on, the part underlined, and the fix or advice.
+fn full(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    let path = report.path.display();
+    for finding in &report.findings {
+        let mark = if finding.fixable { " [*]" } else { "" };
+        let number = finding.line.to_string();
+        let gutter = " ".repeat(number.len());
+        let excerpt = &finding.excerpt;
+        // Keep tabs before the underline so that it lines up under them.
+        let lead: String = excerpt
+            .line
+            .chars()
+            .take(excerpt.start)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        writeln!(out, "{}{mark} {}", finding.code, finding.message)?;
+        writeln!(
+            out,
+            "{gutter}--> {path}:{}:{}",
+            finding.line, finding.column
+        )?;
+        writeln!(out, "{gutter} |")?;
+        writeln!(out, "{number} | {}", excerpt.line)?;
+        writeln!(out, "{gutter} | {lead}{}", "^".repeat(excerpt.width))?;
+        writeln!(out, "{gutter} |")?;
+        if let Some(help) = &finding.help {
+            writeln!(out, "help: {help}")?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

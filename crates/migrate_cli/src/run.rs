@@ -18,10 +18,20 @@ use crate::args::Mode;
 pub struct Finding {
     pub line: usize,
     pub column: usize,
+    /// The code the finding points at: its first line, and the part of it to underline.
+    pub excerpt: Excerpt,
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
     pub fixable: bool,
+}
+
+/// The first line of a finding's range, and the characters of it that the range covers.
+#[derive(Debug, Default)]
+pub struct Excerpt {
+    pub line: String,
+    pub start: usize,
+    pub width: usize,
 }
 
 /// What happened to one file.
@@ -124,9 +134,20 @@ fn findings(text: &str, diagnostics: &[Diagnostic]) -> Vec<Finding> {
         .iter()
         .map(|diagnostic| {
             let position = source.position(diagnostic.start());
+            let line_range = source.line_range(position.line - 1);
+            let line = source.slice(line_range);
+            let underlined = &text
+                [diagnostic.start().to_usize()..diagnostic.end().min(line_range.end()).to_usize()];
             Finding {
                 line: position.line,
                 column: position.column,
+                excerpt: Excerpt {
+                    line: line.to_string(),
+                    start: line[..(diagnostic.start() - line_range.start()).to_usize()]
+                        .chars()
+                        .count(),
+                    width: underlined.chars().count().max(1),
+                },
                 code: diagnostic.code,
                 message: diagnostic.message.clone(),
                 help: diagnostic.help.clone(),

@@ -25,11 +25,11 @@ pub trait Rule: Send + Sync {
     }
 
     /// A name or attribute chain that resolves to a tracked module or its members.
-    fn reference(&self, _checker: &mut Checker<'_>, _reference: &Reference<'_>) {}
+    fn reference<'a>(&self, _checker: &mut Checker<'a>, _reference: &Reference<'a>) {}
 
-    fn stmt(&self, _checker: &mut Checker<'_>, _stmt: &Stmt) {}
+    fn stmt<'a>(&self, _checker: &mut Checker<'a>, _stmt: &'a Stmt) {}
 
-    fn expr(&self, _checker: &mut Checker<'_>, _expr: &Expr) {}
+    fn expr<'a>(&self, _checker: &mut Checker<'a>, _expr: &'a Expr) {}
 }
 
 /// The rules to run, and the modules whose names they need resolved.
@@ -222,6 +222,13 @@ impl<'a> Checker<'a> {
             .get_or_init(|| collect_import_sites(&self.module.body))
             .get(&alias_start)
             .copied()
+    }
+
+    /// The qualified name of a name or attribute chain that resolves to a tracked module or
+    /// member (`numpy.dtype` for `np.dtype`).
+    pub fn qualified_name(&self, expr: &'a Expr) -> Option<String> {
+        self.reference_at(expr)
+            .map(|reference| reference.qualified_name)
     }
 
     fn reference_at(&self, expr: &'a Expr) -> Option<Reference<'a>> {

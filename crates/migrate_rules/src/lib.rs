@@ -38,7 +38,7 @@ impl Default for Options {
 }
 
 /// Every rule's code, for `--select` validation and documentation.
-pub const CODES: &[&str] = &[rules::removed_name::CODE];
+pub const CODES: &[&str] = &[rules::removed_name::CODE, rules::dtype_alias::CODE];
 
 /// Whether `selector` (`NP201`, `NP2`, `NP`, `ALL`, or Ruff's `NPY201`) names any rule.
 pub fn is_known_selector(selector: &str) -> bool {
@@ -53,9 +53,12 @@ fn selected(code: &str, selectors: &[String]) -> bool {
 
 /// The rules `options` select, with the modules they need resolved.
 pub fn rule_set(options: &Options) -> RuleSet {
-    let all: Vec<Box<dyn Rule>> = vec![Box::new(rules::removed_name::RemovedName {
-        min_numpy: options.min_numpy,
-    })];
+    let all: Vec<Box<dyn Rule>> = vec![
+        Box::new(rules::removed_name::RemovedName {
+            min_numpy: options.min_numpy,
+        }),
+        Box::new(rules::dtype_alias::DtypeAlias),
+    ];
     let rules = all
         .into_iter()
         .filter(|rule| options.select.is_empty() || selected(rule.code(), &options.select))

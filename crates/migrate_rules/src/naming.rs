@@ -6,6 +6,8 @@ use migrate_engine::edit::Edit;
 use migrate_engine::semantic::{BindingKind, Resolution};
 use migrate_engine::text_size::TextSize;
 
+use crate::version::Version;
+
 /// Text that names a module at one place in the file, and the import it may need.
 #[derive(Debug, Clone)]
 pub struct ModuleName {
@@ -88,5 +90,18 @@ pub fn display(path: &str) -> String {
         rest.to_string()
     } else {
         path.to_string()
+    }
+}
+
+/// How a finding says when NumPy dropped something: `was removed in NumPy 2.0`, `was
+/// deprecated in NumPy 2.0 and removed in NumPy 2.4`, `is deprecated since NumPy 2.5`.
+pub fn lifecycle(deprecated: Option<Version>, removed: Option<Version>) -> String {
+    match (deprecated, removed) {
+        (Some(deprecated), Some(removed)) => {
+            format!("was deprecated in NumPy {deprecated} and removed in NumPy {removed}")
+        }
+        (None, Some(removed)) => format!("was removed in NumPy {removed}"),
+        (Some(deprecated), None) => format!("is deprecated since NumPy {deprecated}"),
+        (None, None) => "is not available in NumPy 2".to_string(),
     }
 }

@@ -1,3 +1,4 @@
 //! One rule per file.
 
+pub mod dtype_alias;
 pub mod removed_name;

@@ -64,7 +64,7 @@ impl Rule for RemovedName {
         &["NPY201"]
     }
 
-    fn reference(&self, checker: &mut Checker<'_>, reference: &Reference<'_>) {
+    fn reference<'a>(&self, checker: &mut Checker<'a>, reference: &Reference<'a>) {
         let tables = tables();
         let Some((index, expr, row)) = reference
             .prefixes()
@@ -98,7 +98,7 @@ impl Rule for RemovedName {
         checker.report(with_outcome(diagnostic, outcome));
     }
 
-    fn stmt(&self, checker: &mut Checker<'_>, stmt: &Stmt) {
+    fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a Stmt) {
         let Stmt::ImportFrom(import) = stmt else {
             return;
         };
@@ -141,14 +141,10 @@ fn message(row: &NameRow) -> String {
     if !row.existed {
         return format!("`{name}` is not a NumPy name (in 1.x or 2.x)");
     }
-    match (row.deprecated, row.removed) {
-        (Some(deprecated), Some(removed)) => {
-            format!("`{name}` was deprecated in NumPy {deprecated} and removed in NumPy {removed}")
-        }
-        (None, Some(removed)) => format!("`{name}` was removed in NumPy {removed}"),
-        (Some(deprecated), None) => format!("`{name}` is deprecated since NumPy {deprecated}"),
-        (None, None) => format!("`{name}` is not available in NumPy 2"),
-    }
+    format!(
+        "`{name}` {}",
+        naming::lifecycle(row.deprecated, row.removed)
+    )
 }
 
 /// How an import of a removed name (`from numpy import float_ as f`) is fixed.

@@ -1,0 +1,66 @@
+//! Running the built `migrate` binary from end-to-end tests.
+#![allow(dead_code)] // Each test binary uses its own part of this module.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// What one run of `migrate` did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `migrate` with `args` in `cwd`, feeding `stdin` if given.
+pub fn migrate(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let (code, stdout, stderr) = run_binary(cwd, args, stdin);
+    Run {
+        code,
+        stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// `source` through `migrate --fix -` (the editor path): the bytes it prints and its exit code.
+pub fn fix_stdin(source: &[u8], args: &[&str]) -> (Vec<u8>, i32) {
+    let mut all = vec!["--fix", "-"];
+    all.extend_from_slice(args);
+    let (code, stdout, _) = run_binary(Path::new("."), &all, Some(source));
+    (stdout, code)
+}
+
+fn run_binary(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<u8>, Vec<u8>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migrate starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(input)
+            .expect("stdin written");
+    }
+    let output = child.wait_with_output().expect("migrate finishes");
+    let code = output.status.code().expect("migrate exits, not killed");
+    (code, output.stdout, output.stderr)
+}
+
+/// The repository's root (tests run from the CLI crate's folder).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
