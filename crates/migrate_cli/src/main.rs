@@ -84,6 +84,8 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     if mode == Mode::Diff {
+        // The diff is the output; the summary must not land inside it.
+        out.flush()?;
         output::summary(&mut err, mode, &summary)?;
     } else {
         output::summary(&mut out, mode, &summary)?;
@@ -95,7 +97,10 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
 fn exit_code(mode: Mode, summary: &Summary, walk_errors: usize) -> ExitCode {
     if summary.errors + walk_errors > 0 {
         ExitCode::from(2)
-    } else if summary.findings > 0 || (mode == Mode::Diff && summary.files_fixed > 0) {
+    } else if match mode {
+        Mode::Diff => summary.files_fixed > 0,
+        Mode::Check | Mode::Fix => summary.findings > 0,
+    } {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -119,7 +119,9 @@ impl Rule for RemovedName {
             let diagnostic = Diagnostic::new(CODE, message(row), alias.range());
             let outcome = match self.import_plan(checker, site, row) {
                 ImportPlan::Whole(fix, help) => Ok((fix, help)),
-                ImportPlan::PerUse => Err("Fixed once every use is fixed".to_string()),
+                ImportPlan::PerUse => {
+                    Err("`--fix` removes this import once it has fixed every use".to_string())
+                }
                 ImportPlan::None(help) => Err(help),
             };
             checker.report(with_outcome(diagnostic, outcome));
@@ -245,14 +247,13 @@ impl RemovedName {
                 None => format!("{new_name} as {local}"),
             },
         };
-        let help = format!(
-            "Import `{new_name}` from `{}`",
-            if new_module.is_empty() {
-                new_name
-            } else {
-                new_module
-            }
-        );
+        let help = if new_module.is_empty() {
+            format!("Import the module `{new_name}` instead")
+        } else if new_module == module {
+            format!("Import `{new_name}` instead")
+        } else {
+            format!("Import `{new_name}` from `{new_module}`")
+        };
 
         if new_module == module {
             edits.push(Edit::replace(site.alias.range(), imported));
