@@ -1364,3 +1364,164 @@ impl Flow<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ruff_python_ast::visitor::{Visitor, walk_expr};
+    use ruff_python_ast::{Expr, PySourceType};
+    use ruff_python_parser::parse_unchecked_source;
+
+    use super::*;
+
+    /// What each read of `name` resolves to, in source order (`-` when it does not).
+    fn resolutions(source: &str, name: &str) -> Vec<String> {
+        let parsed = parse_unchecked_source(source, PySourceType::Python);
+        assert!(parsed.errors().is_empty(), "{:?}", parsed.errors());
+        let mut tracked = TrackedModules::default();
+        tracked.track("numpy");
+        tracked.add_export("numpy", "float_");
+        let model = SemanticModel::build(parsed.syntax(), source, &tracked);
+
+        struct Reads<'n>(&'n str, Vec<TextSize>);
+        impl<'a> Visitor<'a> for Reads<'_> {
+            fn visit_expr(&mut self, expr: &'a Expr) {
+                if let Expr::Name(name) = expr
+                    && name.id.as_str() == self.0
+                    && name.ctx == ExprContext::Load
+                {
+                    self.1.push(name.start());
+                }
+                walk_expr(self, expr);
+            }
+        }
+        let mut reads = Reads(name, Vec::new());
+        reads.visit_body(&parsed.syntax().body);
+        reads.1.sort();
+        reads
+            .1
+            .iter()
+            .map(|offset| {
+                model
+                    .resolution_at(*offset)
+                    .map_or("-".to_string(), |r| r.qualified_name.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn imports_bind_modules_and_members() {
+        let source = "import numpy as np\nimport numpy.linalg\nfrom numpy import float_ as f\nnp; numpy; f\n";
+        assert_eq!(resolutions(source, "np"), ["numpy"]);
+        assert_eq!(resolutions(source, "numpy"), ["numpy"]);
+        assert_eq!(resolutions(source, "f"), ["numpy.float_"]);
+    }
+
+    #[test]
+    fn module_bodies_follow_rebinding_and_branches() {
+        let source = "\
+import numpy as np
+np
+np = 1
+np
+if c:
+    import numpy as np
+np
+try:
+    import numpy as np
+except ImportError:
+    np = None
+np
+";
+        assert_eq!(resolutions(source, "np"), ["numpy", "-", "-", "numpy"]);
+    }
+
+    #[test]
+    fn functions_see_locals_parameters_and_every_enclosing_binding() {
+        let source = "\
+import numpy as np
+def parameter(np):
+    np
+def local():
+    np
+    np = 1
+def free():
+    np
+def nested():
+    import numpy as inner
+    def deeper():
+        inner
+    inner = 2
+";
+        assert_eq!(resolutions(source, "np"), ["-", "-", "numpy"]);
+        // `inner` may be numpy or 2 when `deeper` runs.
+        assert_eq!(resolutions(source, "inner"), ["-"]);
+    }
+
+    #[test]
+    fn class_scopes_are_not_visible_from_methods() {
+        let source = "\
+class C:
+    import numpy as cnp
+    cnp
+    def method(self):
+        cnp
+";
+        assert_eq!(resolutions(source, "cnp"), ["numpy", "-"]);
+    }
+
+    #[test]
+    fn loops_see_bindings_from_earlier_iterations() {
+        let source = "\
+import numpy as np
+for i in range(2):
+    np
+    np = 1
+np
+";
+        assert_eq!(resolutions(source, "np"), ["-", "-"]);
+    }
+
+    #[test]
+    fn comprehensions_and_assignment_expressions() {
+        let source = "\
+import numpy as np
+[np for np in range(3)]
+[np for x in range(3)]
+(np := 1)
+np
+";
+        assert_eq!(resolutions(source, "np"), ["-", "numpy", "-"]);
+    }
+
+    #[test]
+    fn star_imports_bind_the_exported_names() {
+        let source = "from numpy import *\nfloat_\ndef f():\n    float_ = 1\n    float_\n";
+        assert_eq!(resolutions(source, "float_"), ["numpy.float_", "-"]);
+    }
+
+    #[test]
+    fn global_declarations_use_the_module_bindings() {
+        let source = "\
+def setup():
+    global np
+    import numpy as np
+def use():
+    np
+";
+        assert_eq!(resolutions(source, "np"), ["numpy"]);
+    }
+
+    #[test]
+    fn names_in_string_annotations_resolve() {
+        let source = "import numpy as np\ndef f(x: 'np.float_') -> None: ...\n";
+        let parsed = parse_unchecked_source(source, PySourceType::Python);
+        let mut tracked = TrackedModules::default();
+        tracked.track("numpy");
+        let model = SemanticModel::build(parsed.syntax(), source, &tracked);
+        let np_in_string = TextSize::try_from(source.find("np.float_").unwrap()).unwrap();
+        assert_eq!(
+            model.resolution_at(np_in_string).unwrap().qualified_name,
+            "numpy"
+        );
+    }
+}
