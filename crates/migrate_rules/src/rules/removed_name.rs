@@ -1,4 +1,4 @@
-use migrate_engine::ast::{AnyNodeRef, Expr, Stmt};
+use migrate_engine::ast::{Alias, AnyNodeRef, Expr, Stmt};
 use migrate_engine::checker::{Checker, ImportSite, Reference, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
@@ -7,7 +7,7 @@ use migrate_engine::syntax_edits::{
     insert_after_statement, is_python_builtin, needs_parentheses, remove_import_name,
     remove_statement,
 };
-use migrate_engine::text_size::Ranged;
+use migrate_engine::text_size::{Ranged, TextRange};
 
 use crate::compat::in_compat_branch;
 use crate::naming::{self, display};
@@ -99,33 +99,76 @@ impl Rule for RemovedName {
     }
 
     fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a Stmt) {
-        let Stmt::ImportFrom(import) = stmt else {
-            return;
-        };
-        let Some(module) = import.module.as_ref().filter(|_| import.level == 0) else {
-            return;
-        };
-        for alias in &import.names {
-            let path = format!("{module}.{}", alias.name);
-            let Some(row) = tables().name(&path) else {
-                continue;
-            };
-            let Some(site) = checker.import_site(alias.start()) else {
-                continue;
-            };
-            if in_compat_branch(checker, alias.start(), row) {
-                continue;
-            }
-            let diagnostic = Diagnostic::new(CODE, message(row), alias.range());
-            let outcome = match self.import_plan(checker, site, row) {
-                ImportPlan::Whole(fix, help) => Ok((fix, help)),
-                ImportPlan::PerUse => {
-                    Err("`--fix` removes this import once it has fixed every use".to_string())
+        match stmt {
+            // `import numpy.distutils`, `import numpy.array_api as xp`: a module that went.
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    if let Some(row) = removed_module(&alias.name) {
+                        report_module_import(checker, row, alias.range());
+                    }
                 }
-                ImportPlan::None(help) => Err(help),
-            };
-            checker.report(with_outcome(diagnostic, outcome));
+            }
+            Stmt::ImportFrom(import) => {
+                let Some(module) = import.module.as_ref().filter(|_| import.level == 0) else {
+                    return;
+                };
+                // `from numpy.distutils.misc_util import Configuration`
+                if let Some(row) = removed_module(module) {
+                    report_module_import(checker, row, module.range());
+                    return;
+                }
+                for alias in &import.names {
+                    self.member_import(checker, module, alias);
+                }
+            }
+            _ => {}
         }
+    }
+}
+
+/// The row of a removed module that `module` is or lies inside.
+fn removed_module(module: &str) -> Option<&'static NameRow> {
+    let mut prefix = module;
+    loop {
+        if let Some(row) = tables().name(prefix) {
+            return Some(row);
+        }
+        prefix = prefix.rsplit_once('.')?.0;
+    }
+}
+
+fn report_module_import(checker: &mut Checker, row: &NameRow, range: TextRange) {
+    if in_compat_branch(checker, range.start(), row) {
+        return;
+    }
+    let help = row.message.clone().unwrap_or_default();
+    checker.report(with_outcome(
+        Diagnostic::new(CODE, message(row), range),
+        Err(help),
+    ));
+}
+
+impl RemovedName {
+    /// `from numpy import float_ as f`: report the import, with the fix of it and its uses.
+    fn member_import(&self, checker: &mut Checker, module: &str, alias: &Alias) {
+        let Some(row) = tables().name(&format!("{module}.{}", alias.name)) else {
+            return;
+        };
+        let Some(site) = checker.import_site(alias.start()) else {
+            return;
+        };
+        if in_compat_branch(checker, alias.start(), row) {
+            return;
+        }
+        let diagnostic = Diagnostic::new(CODE, message(row), alias.range());
+        let outcome = match self.import_plan(checker, site, row) {
+            ImportPlan::Whole(fix, help) => Ok((fix, help)),
+            ImportPlan::PerUse => {
+                Err("`--fix` removes this import once it has fixed every use".to_string())
+            }
+            ImportPlan::None(help) => Err(help),
+        };
+        checker.report(with_outcome(diagnostic, outcome));
     }
 }
 
