@@ -84,11 +84,13 @@ impl BindingKind {
 }
 
 /// One place where a name is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Use {
     pub range: TextRange,
     /// Only this binding can reach the use (renaming the binding may rename the use).
     pub exclusive: bool,
+    /// The attribute read from it, when the use is `name.attribute`.
+    pub attribute: Option<ast::Identifier>,
 }
 
 #[derive(Debug)]
@@ -113,6 +115,8 @@ struct Read {
     reaching: Vec<BindingId>,
     /// A name that, here, is bound to the root package of the resolved module, if any.
     root_alias: Option<Name>,
+    /// The attribute read from the name, when the read is `name.attribute`.
+    attribute: Option<ast::Identifier>,
 }
 
 /// What a name read refers to.
@@ -189,6 +193,7 @@ impl SemanticModel {
                 self.bindings[id.0 as usize].uses.push(Use {
                     range: read.range,
                     exclusive,
+                    attribute: read.attribute.clone(),
                 });
             }
         }
@@ -852,7 +857,7 @@ impl Flow<'_> {
         Vec::new()
     }
 
-    fn read(&mut self, name: &ast::ExprName) {
+    fn read(&mut self, name: &ast::ExprName, attribute: Option<&ast::Identifier>) {
         if !self.interesting.contains(&name.id) {
             return;
         }
@@ -872,6 +877,7 @@ impl Flow<'_> {
                 range: name.range,
                 reaching,
                 root_alias,
+                attribute: attribute.cloned(),
             },
         );
     }
@@ -1037,7 +1043,7 @@ impl Flow<'_> {
             }
             Stmt::AugAssign(assign) => {
                 if let Expr::Name(name) = &*assign.target {
-                    self.read(name);
+                    self.read(name, None);
                 }
                 self.expr(&assign.value);
                 self.expr(&assign.target);
@@ -1298,13 +1304,19 @@ impl<'a> Visitor<'a> for ExprWalker<'_, '_> {
         let flow = &mut *self.flow;
         match expr {
             Expr::Name(name) => match name.ctx {
-                ExprContext::Load => flow.read(name),
+                ExprContext::Load => flow.read(name, None),
                 ExprContext::Store => flow.assign(&name.id, name.start()),
                 ExprContext::Del => {
-                    flow.read(name);
+                    flow.read(name, None);
                     flow.unbind(&name.id);
                 }
                 ExprContext::Invalid => {}
+            },
+            Expr::Attribute(attribute) => match &*attribute.value {
+                Expr::Name(name) if name.ctx == ExprContext::Load => {
+                    flow.read(name, Some(&attribute.attr))
+                }
+                value => self.visit_expr(value),
             },
             Expr::StringLiteral(string) if flow.in_annotation => flow.string_annotation(string),
             Expr::Lambda(lambda) => {

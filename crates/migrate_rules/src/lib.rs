@@ -8,12 +8,14 @@ mod naming;
 pub mod project;
 pub mod rules;
 pub mod table;
+mod table_rule;
 mod template;
 pub mod version;
 
 use migrate_engine::checker::{Rule, RuleSet};
 use migrate_engine::semantic::TrackedModules;
 
+use crate::table_rule::TableRule;
 use crate::version::Version;
 
 /// What a run asks of the rules.
@@ -38,7 +40,11 @@ impl Default for Options {
 }
 
 /// Every rule's code, for `--select` validation and documentation.
-pub const CODES: &[&str] = &[rules::removed_name::CODE, rules::dtype_alias::CODE];
+pub const CODES: &[&str] = &[
+    rules::removed_name::CODE,
+    rules::private_module::CODE,
+    rules::dtype_alias::CODE,
+];
 
 /// Whether `selector` (`NP201`, `NP2`, `NP`, `ALL`, or Ruff's `NPY201`) names any rule.
 pub fn is_known_selector(selector: &str) -> bool {
@@ -54,9 +60,14 @@ fn selected(code: &str, selectors: &[String]) -> bool {
 /// The rules `options` select, with the modules they need resolved.
 pub fn rule_set(options: &Options) -> RuleSet {
     let all: Vec<Box<dyn Rule>> = vec![
-        Box::new(rules::removed_name::RemovedName {
+        Box::new(rules::removed_name::RemovedName(TableRule {
+            code: rules::removed_name::CODE,
             min_numpy: options.min_numpy,
-        }),
+        })),
+        Box::new(rules::private_module::PrivateModule(TableRule {
+            code: rules::private_module::CODE,
+            min_numpy: options.min_numpy,
+        })),
         Box::new(rules::dtype_alias::DtypeAlias),
     ];
     let rules = all

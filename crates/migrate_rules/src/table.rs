@@ -1,6 +1,7 @@
-//! The migration tables of `rules/numpy2.toml`, embedded in the binary.
+//! The migration tables of `rules/numpy2.toml` and `rules/private_modules.toml`, embedded in
+//! the binary.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use crate::version::Version;
 
 const NUMPY2_TOML: &str = include_str!("../../../rules/numpy2.toml");
+const PRIVATE_MODULES_TOML: &str = include_str!("../../../rules/private_modules.toml");
 
 /// How a removed name is fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,10 +33,17 @@ pub struct Example {
     pub after: Option<String>,
 }
 
-/// A name that NumPy 2 removed, renamed, moved or deprecated.
+/// A name that NumPy 2 removed, renamed, moved or deprecated: a `[[name]]` row (rule
+/// `NP201`), or a member of a `[[private_module]]` (rule `NP202`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NameRow {
+    /// The rule that reports it.
+    #[serde(skip, default = "name_code")]
+    pub code: &'static str,
+    /// For a member of a private module: that module.
+    #[serde(skip)]
+    pub module: Option<String>,
     pub path: String,
     pub removed: Option<Version>,
     pub deprecated: Option<Version>,
@@ -57,6 +66,109 @@ pub struct NameRow {
 
 fn existed_default() -> bool {
     true
+}
+
+fn name_code() -> &'static str {
+    crate::rules::removed_name::CODE
+}
+
+/// A module that NumPy 2 made private, removed or emptied (`numpy.core.numeric`,
+/// `numpy.lib.function_base`, `numpy.linalg.linalg`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateModuleRow {
+    pub path: String,
+    /// Where its public members live now.
+    pub home: String,
+    pub deprecated: Option<Version>,
+    /// From when `import <path>` fails.
+    pub removed: Option<Version>,
+    /// Members that are `<home>.<name>`, on every NumPy.
+    #[serde(default)]
+    members: Vec<String>,
+    /// Members with another home.
+    #[serde(default)]
+    moved: BTreeMap<String, Moved>,
+    /// Members that are still fine on NumPy 2.
+    #[serde(default)]
+    kept: Vec<String>,
+    pub message: Option<String>,
+    pub example: Option<Example>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Moved {
+    path: String,
+    fix_since: Option<Version>,
+}
+
+impl PrivateModuleRow {
+    /// Whether NumPy 2 has no public module here any more (it keeps none of its members).
+    pub fn is_private(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    pub fn keeps(&self, member: &str) -> bool {
+        self.kept.iter().any(|kept| kept == member)
+    }
+
+    /// The rows of its members that have a new home: `<path>.X` replaced by `<home>.X` or
+    /// by where it moved; a member that is a removed name of NumPy's main namespace (with
+    /// `home = "numpy"`) gets that name's fix.
+    fn member_rows(&self, names: &[NameRow]) -> Vec<NameRow> {
+        let row = |member: &str, replace: Option<String>, fix_since: Option<Version>| NameRow {
+            code: crate::rules::private_module::CODE,
+            module: Some(self.path.clone()),
+            path: format!("{}.{member}", self.path),
+            removed: self.removed,
+            deprecated: self.deprecated,
+            existed: true,
+            replace,
+            expr: None,
+            call: None,
+            subscript: None,
+            subscript_call: None,
+            keywords: None,
+            keyword: None,
+            fix_since,
+            message: self.message.clone(),
+            example: None,
+        };
+        let mut rows: Vec<NameRow> = self
+            .members
+            .iter()
+            .map(|member| row(member, Some(format!("{}.{member}", self.home)), None))
+            .chain(
+                self.moved
+                    .iter()
+                    .map(|(member, moved)| row(member, Some(moved.path.clone()), moved.fix_since)),
+            )
+            .collect();
+        if self.home == "numpy" {
+            for name in names {
+                let Some(member) = name.path.strip_prefix("numpy.") else {
+                    continue;
+                };
+                if member.contains('.')
+                    || self.members.iter().any(|m| m == member)
+                    || self.moved.contains_key(member)
+                {
+                    continue;
+                }
+                let mut composed = row(member, name.replace.clone(), name.fix_since);
+                composed.expr = name.expr.clone();
+                composed.call = name.call.clone();
+                composed.subscript = name.subscript.clone();
+                composed.subscript_call = name.subscript_call.clone();
+                composed.keywords = name.keywords.clone();
+                composed.keyword = name.keyword.clone();
+                composed.message = name.message.clone();
+                rows.push(composed);
+            }
+        }
+        rows
+    }
 }
 
 impl NameRow {
@@ -115,18 +227,46 @@ struct RawTables {
     module: Vec<ModuleRow>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivateModules {
+    private_module: Vec<PrivateModuleRow>,
+}
+
 pub struct Tables {
+    /// The `[[name]]` rows, then the members of private modules.
     pub names: Vec<NameRow>,
     pub dtype_strings: Vec<DtypeStringRow>,
+    pub private_modules: Vec<PrivateModuleRow>,
     names_by_path: HashMap<String, usize>,
+    private_modules_by_path: HashMap<String, usize>,
     modules: Vec<ModuleRow>,
 }
 
 impl Tables {
-    fn parse(text: &str) -> Result<Self, String> {
-        let raw: RawTables = toml::from_str(text).map_err(|error| error.to_string())?;
+    fn parse(names: &str, private_modules: &str) -> Result<Self, String> {
+        let raw: RawTables =
+            toml::from_str(names).map_err(|error| format!("rules/numpy2.toml: {error}"))?;
+        let private: RawPrivateModules = toml::from_str(private_modules)
+            .map_err(|error| format!("rules/private_modules.toml: {error}"))?;
+        let mut all_names = raw.name;
+        let members: Vec<NameRow> = private
+            .private_module
+            .iter()
+            .flat_map(|module| module.member_rows(&all_names))
+            .collect();
+        all_names.extend(members);
+        let mut private_modules_by_path = HashMap::new();
+        for (index, module) in private.private_module.iter().enumerate() {
+            if private_modules_by_path
+                .insert(module.path.clone(), index)
+                .is_some()
+            {
+                return Err(format!("private module `{}` is listed twice", module.path));
+            }
+        }
         let mut names_by_path = HashMap::new();
-        for (index, row) in raw.name.iter().enumerate() {
+        for (index, row) in all_names.iter().enumerate() {
             if row.fix_count() > 1 {
                 return Err(format!("`{}` has more than one fix", row.path));
             }
@@ -141,9 +281,11 @@ impl Tables {
             }
         }
         Ok(Self {
-            names: raw.name,
+            names: all_names,
             dtype_strings: raw.dtype_string,
+            private_modules: private.private_module,
             names_by_path,
+            private_modules_by_path,
             modules: raw.module,
         })
     }
@@ -152,6 +294,12 @@ impl Tables {
         self.names_by_path
             .get(path)
             .map(|index| &self.names[*index])
+    }
+
+    pub fn private_module(&self, path: &str) -> Option<&PrivateModuleRow> {
+        self.private_modules_by_path
+            .get(path)
+            .map(|index| &self.private_modules[*index])
     }
 
     /// Since which NumPy `module` can be imported by name; stdlib and `numpy` itself always.
@@ -169,7 +317,7 @@ impl Tables {
 /// The tables, parsed once.
 pub fn tables() -> &'static Tables {
     static TABLES: LazyLock<Tables> = LazyLock::new(|| {
-        Tables::parse(NUMPY2_TOML).unwrap_or_else(|error| panic!("rules/numpy2.toml: {error}"))
+        Tables::parse(NUMPY2_TOML, PRIVATE_MODULES_TOML).unwrap_or_else(|error| panic!("{error}"))
     });
     &TABLES
 }
@@ -186,6 +334,37 @@ mod tests {
     #[test]
     fn rejects_rows_with_two_fixes() {
         let text = "[[name]]\npath = \"numpy.x\"\nreplace = \"numpy.y\"\nexpr = \"1\"\n";
-        assert!(Tables::parse(text).is_err());
+        assert!(Tables::parse(text, "private_module = []").is_err());
+    }
+
+    #[test]
+    fn private_module_members_become_rows() {
+        let names = "[[name]]\npath = \"numpy.float_\"\nreplace = \"numpy.float64\"\n";
+        let modules = r#"
+            [[private_module]]
+            path = "numpy.core.numeric"
+            home = "numpy"
+            deprecated = "2.0"
+            members = ["asarray"]
+            moved = { normalize_axis_tuple = { path = "numpy.lib.array_utils.normalize_axis_tuple", fix_since = "2.0" } }
+        "#;
+        let tables = Tables::parse(names, modules).unwrap();
+        let member = tables.name("numpy.core.numeric.asarray").unwrap();
+        assert_eq!(
+            (member.code, member.fix()),
+            ("NP202", Some(Fix::Replace("numpy.asarray")))
+        );
+        let moved = tables
+            .name("numpy.core.numeric.normalize_axis_tuple")
+            .unwrap();
+        assert_eq!(moved.fix_since, Some(Version::new(2, 0)));
+        let composed = tables.name("numpy.core.numeric.float_").unwrap();
+        assert_eq!(composed.fix(), Some(Fix::Replace("numpy.float64")));
+        assert!(
+            tables
+                .private_module("numpy.core.numeric")
+                .unwrap()
+                .is_private()
+        );
     }
 }
