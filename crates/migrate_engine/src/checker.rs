@@ -10,6 +10,7 @@ use ruff_python_ast::{self as ast, AnyNodeRef, Expr, ExprContext, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 use rustc_hash::FxHashMap;
 
+use crate::assignments::{Assigned, assignments};
 use crate::diagnostic::Diagnostic;
 use crate::semantic::{Resolution, SemanticModel, TrackedModules};
 use crate::source::SourceText;
@@ -174,6 +175,12 @@ impl<'a> Checker<'a> {
     /// The nodes that enclose the node being visited, innermost first.
     pub fn ancestors(&self) -> impl Iterator<Item = AnyNodeRef<'a>> + '_ {
         self.parents.iter().rev().copied()
+    }
+
+    /// Every binding of the local name `name` where it is read now: see
+    /// [`crate::assignments::assignments`].
+    pub fn assignments(&self, name: &str) -> Option<Vec<Assigned<'a>>> {
+        assignments(name, self.ancestors(), self.module)
     }
 
     /// The node that directly encloses the node being visited.

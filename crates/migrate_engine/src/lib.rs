@@ -6,6 +6,7 @@
 //! * [`edit`]: edits, fixes and applying them; [`syntax_edits`]: edits that know Python;
 //! * [`lint`]: check or fix one source text.
 
+pub mod assignments;
 pub mod checker;
 pub mod diagnostic;
 pub mod edit;

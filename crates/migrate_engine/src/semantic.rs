@@ -228,6 +228,11 @@ impl SemanticModel {
         })
     }
 
+    /// Every binding of an interesting name, in source order.
+    pub fn bindings(&self) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter()
+    }
+
     /// Every binding of `name` in the file, in any scope (only names imports of tracked
     /// modules bind are followed).
     pub fn bindings_named<'m>(&'m self, name: &'m str) -> impl Iterator<Item = &'m Binding> + 'm {

@@ -9,71 +9,175 @@ use crate::edit::Edit;
 use crate::source::SourceText;
 
 /// Remove `names[index]` from an import that has other names too, leaving comments and line
-/// breaks around it alone. `None` when it is the only name (remove the statement instead).
+/// breaks around it alone. Empty when it is the only name (remove the statement instead).
 pub fn remove_import_name(source: &SourceText, names: &[ast::Alias], index: usize) -> Vec<Edit> {
-    let alias = &names[index];
-    if let Some(next) = names.get(index + 1) {
-        // `a, b` -> `b`: the name, its comma and the blanks after it on the same line.
-        let between = TextRange::new(alias.end(), next.start());
-        let text = source.slice(between);
-        let Some(comma) = text.find(',') else {
-            return Vec::new();
-        };
-        let after_comma = &text[comma + 1..];
-        let blanks = after_comma.len() - after_comma.trim_start_matches([' ', '\t']).len();
-        let end = alias.end() + TextSize::try_from(comma + 1 + blanks).expect("a short gap");
-        vec![Edit::delete(TextRange::new(alias.start(), end))]
-    } else if index > 0 {
-        // `a, b` -> `a`: the comma before it and the name.
-        let previous = &names[index - 1];
-        let between = TextRange::new(previous.end(), alias.start());
-        let text = source.slice(between);
-        let Some(comma) = text.find(',') else {
-            return Vec::new();
-        };
-        let comma_start = previous.end() + TextSize::try_from(comma).expect("a short gap");
-        if text.contains('#') || text.contains(['\n', '\r']) {
-            // Keep the comment or line break that separates them.
-            vec![
-                Edit::delete(TextRange::at(comma_start, TextSize::from(1))),
-                Edit::delete(alias.range()),
-            ]
-        } else {
-            vec![Edit::delete(TextRange::new(comma_start, alias.end()))]
-        }
-    } else {
-        Vec::new()
+    let ranges: Vec<TextRange> = names.iter().map(Ranged::range).collect();
+    if ranges.len() == 1 {
+        return Vec::new();
     }
+    remove_list_items(source, &ranges, &[index])
+}
+
+/// The text of a call's arguments, inside its parentheses.
+pub fn inside_parentheses(arguments: &ast::Arguments) -> TextRange {
+    TextRange::new(
+        arguments.start() + TextSize::from(1),
+        arguments.end() - TextSize::from(1),
+    )
+}
+
+/// Remove the arguments at `indices` (in source order) from a call, with their commas.
+pub fn remove_arguments(
+    source: &SourceText,
+    arguments: &ast::Arguments,
+    indices: &[usize],
+) -> Vec<Edit> {
+    let ranges: Vec<TextRange> = arguments
+        .iter_source_order()
+        .map(|argument| argument.range())
+        .collect();
+    if indices.len() == ranges.len() {
+        // Every argument: everything between the parentheses goes, unless a comment is there.
+        let inner = inside_parentheses(arguments);
+        if !source.slice(inner).contains('#') {
+            return vec![Edit::delete(inner)];
+        }
+    }
+    remove_list_items(source, &ranges, indices)
+}
+
+/// Remove `items[indices]` from a comma-separated list, with the commas that separate them,
+/// keeping comments and line breaks.
+fn remove_list_items(source: &SourceText, items: &[TextRange], indices: &[usize]) -> Vec<Edit> {
+    let removed = |index: usize| indices.contains(&index);
+    let mut edits = Vec::new();
+    let mut index = 0;
+    while index < items.len() {
+        if !removed(index) {
+            index += 1;
+            continue;
+        }
+        // A run of removed items, `first..=last`.
+        let first = index;
+        while index + 1 < items.len() && removed(index + 1) {
+            index += 1;
+        }
+        let last = index;
+        index += 1;
+        let kept_before = (0..first).rev().find(|i| !removed(*i));
+        if let Some(next) = items.get(last + 1) {
+            // `a, b, c` -> `c`: up to the comma after the run and the blanks after it.
+            let gap = TextRange::new(items[last].end(), next.start());
+            let span = TextRange::new(items[first].start(), next.start());
+            let text = source.slice(gap);
+            match text.find(',') {
+                Some(comma) if !source.slice(span).contains('#') => {
+                    let after = &text[comma + 1..];
+                    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+                    let end = items[last].end()
+                        + TextSize::try_from(comma + 1 + blanks).expect("a short gap");
+                    edits.push(Edit::delete(TextRange::new(items[first].start(), end)));
+                }
+                _ => edits
+                    .extend((first..=last).flat_map(|i| item_and_comma_after(source, items, i))),
+            }
+        } else if let Some(lines) = trailing_comma_end(source, items[last])
+            .map(|end| TextRange::new(items[first].start(), end))
+            .filter(|span| !source.slice(*span).contains('#'))
+            .and_then(|span| whole_lines(source, span))
+        {
+            // One item a line, with a trailing comma: the run's lines.
+            edits.push(lines);
+        } else if let Some(previous) = kept_before {
+            // `a, b, c` -> `a`: from the comma after the last kept item.
+            let span = TextRange::new(items[previous].end(), items[last].end());
+            let text = source.slice(span);
+            match text.find(',') {
+                Some(comma) if !text.contains('#') && !text.contains(['\n', '\r']) => {
+                    let start =
+                        items[previous].end() + TextSize::try_from(comma).expect("a short gap");
+                    edits.push(Edit::delete(TextRange::new(start, items[last].end())));
+                }
+                _ => edits
+                    .extend((first..=last).flat_map(|i| comma_before_and_item(source, items, i))),
+            }
+        }
+    }
+    edits
+}
+
+/// The end of the comma that follows `item` (and the blanks after it), if a comma does.
+fn trailing_comma_end(source: &SourceText, item: TextRange) -> Option<TextSize> {
+    let after = &source.text()[item.end().to_usize()..];
+    let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+    after[blanks..].starts_with(',').then(|| {
+        let rest = &after[blanks + 1..];
+        let trailing_blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        item.end() + TextSize::try_from(blanks + 1 + trailing_blanks).expect("a short gap")
+    })
+}
+
+/// The deletion of the whole lines of `range`, when nothing else is on them.
+fn whole_lines(source: &SourceText, range: TextRange) -> Option<Edit> {
+    source.indentation_before(range.start())?;
+    let line_end = source.line_end(range.end());
+    if !source
+        .slice(TextRange::new(range.end(), line_end))
+        .trim()
+        .is_empty()
+    {
+        return None;
+    }
+    let newline = source.text()[line_end.to_usize()..]
+        .chars()
+        .take_while(|c| matches!(c, '\r' | '\n'))
+        .take(2)
+        .collect::<String>();
+    let newline_len = if newline == "\r\n" {
+        2
+    } else {
+        u32::from(!newline.is_empty())
+    };
+    Some(Edit::delete(TextRange::new(
+        source.line_start(range.start()),
+        line_end + TextSize::from(newline_len),
+    )))
+}
+
+fn item_and_comma_after(source: &SourceText, items: &[TextRange], index: usize) -> Vec<Edit> {
+    let mut edits = vec![Edit::delete(items[index])];
+    if let Some(next) = items.get(index + 1)
+        && let Some(comma) = source
+            .slice(TextRange::new(items[index].end(), next.start()))
+            .find(',')
+    {
+        let at = items[index].end() + TextSize::try_from(comma).expect("a short gap");
+        edits.push(Edit::delete(TextRange::at(at, TextSize::from(1))));
+    }
+    edits
+}
+
+fn comma_before_and_item(source: &SourceText, items: &[TextRange], index: usize) -> Vec<Edit> {
+    let mut edits = vec![Edit::delete(items[index])];
+    if let Some(previous) = index.checked_sub(1).map(|i| items[i])
+        && let Some(comma) = source
+            .slice(TextRange::new(previous.end(), items[index].start()))
+            .find(',')
+    {
+        let at = previous.end() + TextSize::try_from(comma).expect("a short gap");
+        edits.push(Edit::delete(TextRange::at(at, TextSize::from(1))));
+    }
+    edits
 }
 
 /// Remove a whole simple statement. `body` is the block that holds it: a block cannot be
 /// empty, so the only statement of a block becomes `pass`; so does a statement that shares
 /// its line with another or with a comment (the comment is kept).
 pub fn remove_statement(source: &SourceText, stmt: &Stmt, body: &[Stmt]) -> Edit {
-    let alone_on_its_lines = source.indentation_before(stmt.start()).is_some()
-        && source
-            .slice(TextRange::new(stmt.end(), source.line_end(stmt.end())))
-            .trim()
-            .is_empty();
-    if body.len() == 1 || !alone_on_its_lines {
-        return Edit::replace(stmt.range(), "pass");
-    }
-    let start = source.line_start(stmt.start());
-    let line_end = source.line_end(stmt.end());
-    let newline = source.text()[line_end.to_usize()..]
-        .chars()
-        .take_while(|c| matches!(c, '\r' | '\n'))
-        .take(2)
-        .collect::<String>();
-    let newline_len = match newline.as_str() {
-        "\r\n" => 2,
-        "" => 0,
-        _ => 1,
-    };
-    Edit::delete(TextRange::new(
-        start,
-        line_end + TextSize::from(newline_len),
-    ))
+    let lines = (body.len() > 1)
+        .then(|| whole_lines(source, stmt.range()))
+        .flatten();
+    lines.unwrap_or_else(|| Edit::replace(stmt.range(), "pass"))
 }
 
 /// Insert `statement` on a new line after `stmt`, at the same indentation. `None` when `stmt`
@@ -315,7 +419,44 @@ const BUILTINS: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
+    use ruff_python_parser::parse_expression;
+
     use super::*;
+    use crate::edit::{Fix, apply_fixes};
+
+    /// `call` with the arguments at `indices` removed.
+    fn without(call: &str, indices: &[usize]) -> String {
+        let parsed = parse_expression(call).unwrap();
+        let arguments = &parsed.expr().as_call_expr().unwrap().arguments;
+        let source = SourceText::new(call);
+        let fix = Fix::new(remove_arguments(&source, arguments, indices));
+        apply_fixes(call, [&fix]).text
+    }
+
+    #[test]
+    fn removes_arguments_with_their_commas() {
+        assert_eq!(without("f(x, copy=False)", &[1]), "f(x)");
+        assert_eq!(
+            without("f(x, copy=False, order='C')", &[1]),
+            "f(x, order='C')"
+        );
+        assert_eq!(without("f(x, copy=False, subok=True)", &[1, 2]), "f(x)");
+        assert_eq!(
+            without("f(x, copy=False, subok=True, order='C')", &[1, 2]),
+            "f(x, order='C')"
+        );
+        assert_eq!(without("f(*x, copy=False, **y)", &[1]), "f(*x, **y)");
+        assert_eq!(without("f(x, copy=False,)", &[1]), "f(x,)");
+        assert_eq!(without("f(copy=False)", &[0]), "f()");
+        assert_eq!(
+            without("f(\n    x,  # the data\n    copy=False,\n)", &[1]),
+            "f(\n    x,  # the data\n)"
+        );
+        assert_eq!(
+            without("f(\n    x,\n    copy=False  # no copy\n)", &[1]),
+            "f(\n    x\n      # no copy\n)"
+        );
+    }
 
     #[test]
     fn builtins_are_sorted_for_binary_search() {

@@ -5,6 +5,7 @@
 
 mod compat;
 mod naming;
+mod numpy_types;
 pub mod project;
 pub mod rules;
 pub mod table;
@@ -44,6 +45,11 @@ pub const CODES: &[&str] = &[
     rules::removed_name::CODE,
     rules::private_module::CODE,
     rules::dtype_alias::CODE,
+    rules::array_copy_false::CODE,
+    rules::ndarray_method::CODE,
+    rules::array_protocol::CODE,
+    rules::removed_argument::CODE,
+    rules::doctest_name::CODE,
 ];
 
 /// Whether `selector` (`NP201`, `NP2`, `NP`, `ALL`, or Ruff's `NPY201`) names any rule.
@@ -69,6 +75,15 @@ pub fn rule_set(options: &Options) -> RuleSet {
             min_numpy: options.min_numpy,
         })),
         Box::new(rules::dtype_alias::DtypeAlias),
+        Box::new(rules::array_copy_false::ArrayCopyFalse {
+            min_numpy: options.min_numpy,
+        }),
+        Box::new(rules::ndarray_method::NdarrayMethod),
+        Box::new(rules::array_protocol::ArrayProtocol),
+        Box::new(rules::removed_argument::RemovedArgument {
+            min_numpy: options.min_numpy,
+        }),
+        Box::new(rules::doctest_name::DoctestName),
     ];
     let rules = all
         .into_iter()

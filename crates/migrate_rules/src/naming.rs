@@ -39,24 +39,27 @@ pub fn numpy_at(checker: &Checker, resolution: &Resolution, base_text: &str) -> 
     new_import(checker, "numpy")
 }
 
-/// How to name the (non-NumPy) module `module` at `offset`: an existing plain top-level
-/// `import module` that runs before it, or a new one.
+/// How to name the module `module` at `offset`: the name of a plain top-level
+/// `import module [as name]` that runs before it (and is that name's only binding), or a new
+/// `import module`.
 pub fn module_at(checker: &Checker, module: &str, offset: TextSize) -> Option<ModuleName> {
     let model = checker.model();
-    let mut bindings = model.bindings_named(module);
-    if let (Some(binding), None) = (bindings.next(), bindings.next()) {
-        let plain_import =
-            binding.kind == BindingKind::Module(module.into()) && binding.module_level;
-        let top_level = checker
-            .import_site(binding.range.start())
-            .is_some_and(|site| site.top_level);
-        let before_use = binding.range.start() < offset;
-        return (plain_import && top_level && before_use).then(|| ModuleName {
-            text: module.to_string(),
+    let existing = model.bindings().find(|binding| {
+        binding.kind == BindingKind::Module(module.into())
+            && binding.module_level
+            && binding.range.start() < offset
+            && model.bindings_named(&binding.name).count() == 1
+            && checker
+                .import_site(binding.range.start())
+                .is_some_and(|site| site.top_level)
+    });
+    match existing {
+        Some(binding) => Some(ModuleName {
+            text: binding.name.to_string(),
             import: None,
-        });
+        }),
+        None => new_import(checker, module),
     }
-    new_import(checker, module)
 }
 
 /// A new top-level `import module`, when nothing in the file uses that name.

@@ -208,6 +208,41 @@ pub struct DtypeStringRow {
     pub example: Option<Example>,
 }
 
+/// A keyword or positional argument that NumPy 2 removed, renamed or deprecated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgumentRow {
+    /// The functions that take it, by qualified name.
+    pub functions: Vec<String>,
+    /// The keyword the row is about...
+    pub keyword: Option<String>,
+    /// ... or the positional argument (0-based).
+    pub position: Option<usize>,
+    pub deprecated: Option<Version>,
+    pub removed: Option<Version>,
+    /// The fix: the keyword gets this name,
+    pub rename: Option<String>,
+    /// or goes,
+    #[serde(default)]
+    pub remove: bool,
+    /// or becomes this positional argument (0-based; the ones before must be positional),
+    pub to_position: Option<usize>,
+    /// or the positional argument becomes this keyword,
+    pub to_keyword: Option<String>,
+    /// or its value changes.
+    pub replace_value: Option<ValueChange>,
+    pub fix_since: Option<Version>,
+    pub message: Option<String>,
+    pub example: Option<Example>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueChange {
+    pub from: String,
+    pub to: String,
+}
+
 /// Since which NumPy a module can be imported by its own name (`import numpy.exceptions`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -225,6 +260,8 @@ struct RawTables {
     dtype_string: Vec<DtypeStringRow>,
     #[serde(default)]
     module: Vec<ModuleRow>,
+    #[serde(default)]
+    argument: Vec<ArgumentRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,7 +275,9 @@ pub struct Tables {
     pub names: Vec<NameRow>,
     pub dtype_strings: Vec<DtypeStringRow>,
     pub private_modules: Vec<PrivateModuleRow>,
+    pub arguments: Vec<ArgumentRow>,
     names_by_path: HashMap<String, usize>,
+    arguments_by_function: HashMap<String, Vec<usize>>,
     private_modules_by_path: HashMap<String, usize>,
     modules: Vec<ModuleRow>,
 }
@@ -280,8 +319,34 @@ impl Tables {
                 return Err(format!("`{}` is listed twice", row.path));
             }
         }
+        let mut arguments_by_function: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, row) in raw.argument.iter().enumerate() {
+            let actions = [
+                row.rename.is_some(),
+                row.remove,
+                row.to_position.is_some(),
+                row.to_keyword.is_some(),
+                row.replace_value.is_some(),
+            ];
+            if actions.iter().filter(|action| **action).count() > 1
+                || row.keyword.is_some() == row.position.is_some()
+            {
+                return Err(format!(
+                    "argument row of {:?}: one of `keyword`/`position`, and at most one fix",
+                    row.functions
+                ));
+            }
+            for function in &row.functions {
+                arguments_by_function
+                    .entry(function.clone())
+                    .or_default()
+                    .push(index);
+            }
+        }
         Ok(Self {
             names: all_names,
+            arguments: raw.argument,
+            arguments_by_function,
             dtype_strings: raw.dtype_string,
             private_modules: private.private_module,
             names_by_path,
@@ -294,6 +359,15 @@ impl Tables {
         self.names_by_path
             .get(path)
             .map(|index| &self.names[*index])
+    }
+
+    /// The argument rows of the function `function` (a qualified name).
+    pub fn arguments_of(&self, function: &str) -> impl Iterator<Item = &ArgumentRow> {
+        self.arguments_by_function
+            .get(function)
+            .into_iter()
+            .flatten()
+            .map(|index| &self.arguments[*index])
     }
 
     pub fn private_module(&self, path: &str) -> Option<&PrivateModuleRow> {

@@ -4,7 +4,8 @@
 
 use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::source::SourceText;
-use migrate_engine::text_size::{Ranged, TextRange, TextSize};
+use migrate_engine::syntax_edits::inside_parentheses;
+use migrate_engine::text_size::Ranged;
 
 /// The values a template is filled with, taken from the code being fixed.
 #[derive(Default)]
@@ -76,12 +77,7 @@ fn value(name: &str, source: &SourceText, values: &Values) -> Option<String> {
         "numpy" => values.numpy.map(str::to_string),
         "args" => {
             let arguments = &values.call?.arguments;
-            // Inside the parentheses.
-            let inner = TextRange::new(
-                arguments.start() + TextSize::from(1),
-                arguments.end() - TextSize::from(1),
-            );
-            Some(source.slice(inner).to_string())
+            Some(source.slice(inside_parentheses(arguments)).to_string())
         }
         "index" => values.index.map(|index| argument_text(source, index)),
         _ => {

@@ -1,5 +1,10 @@
 //! One rule per file.
 
+pub mod array_copy_false;
+pub mod array_protocol;
+pub mod doctest_name;
 pub mod dtype_alias;
+pub mod ndarray_method;
 pub mod private_module;
+pub mod removed_argument;
 pub mod removed_name;

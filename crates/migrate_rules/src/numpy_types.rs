@@ -1,0 +1,220 @@
+//! Proving that an expression is a NumPy array (or a NumPy scalar), from what it is built
+//! with: `np.zeros(3)`, `np.asarray(x).T`, `a[0]` of such an array, or a name bound only to
+//! such values or annotated `np.ndarray` / `npt.NDArray[...]`.
+
+use migrate_engine::assignments::Assigned;
+use migrate_engine::ast::Expr;
+use migrate_engine::checker::Checker;
+
+/// NumPy functions that return a plain `ndarray` (not a subclass) or a NumPy scalar.
+const ARRAY_FUNCTIONS: &[&str] = &[
+    "array",
+    "asarray",
+    "ascontiguousarray",
+    "asfortranarray",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "arange",
+    "linspace",
+    "logspace",
+    "geomspace",
+    "eye",
+    "identity",
+    "diag",
+    "fromfunction",
+    "fromiter",
+    "frombuffer",
+    "fromfile",
+    "fromstring",
+    "loadtxt",
+    "genfromtxt",
+    "concatenate",
+    "stack",
+    "vstack",
+    "hstack",
+    "dstack",
+    "column_stack",
+    "tile",
+    "repeat",
+    "sort",
+    "argsort",
+    "cumsum",
+    "cumprod",
+    "diff",
+    "clip",
+    "abs",
+    "absolute",
+    "sqrt",
+    "exp",
+    "log",
+    "sin",
+    "cos",
+    "dot",
+    "matmul",
+    "outer",
+    "transpose",
+    "reshape",
+    "ravel",
+    "copy",
+    "indices",
+    "histogram_bin_edges",
+    "ndarray",
+];
+
+/// `numpy.random` functions that return arrays.
+const RANDOM_FUNCTIONS: &[&str] = &[
+    "rand",
+    "randn",
+    "random",
+    "random_sample",
+    "uniform",
+    "normal",
+    "randint",
+    "standard_normal",
+    "permutation",
+    "poisson",
+    "exponential",
+    "binomial",
+    "beta",
+    "gamma",
+];
+
+/// Methods of an array that return an array (or a NumPy scalar).
+const ARRAY_METHODS: &[&str] = &[
+    "copy",
+    "reshape",
+    "astype",
+    "ravel",
+    "flatten",
+    "squeeze",
+    "transpose",
+    "swapaxes",
+    "sum",
+    "mean",
+    "min",
+    "max",
+    "cumsum",
+    "round",
+    "clip",
+    "repeat",
+    "take",
+    "conj",
+    "byteswap",
+];
+
+/// How deep the proof may look through names and expressions.
+const MAX_DEPTH: u32 = 6;
+
+/// Whether `expr` is provably a NumPy array or scalar.
+pub fn is_numpy_array<'a>(checker: &Checker<'a>, expr: &'a Expr) -> bool {
+    is_array(checker, expr, 0)
+}
+
+fn is_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match expr {
+        Expr::Call(call) => {
+            if let Some(name) = checker.qualified_name(&call.func) {
+                return is_array_function(&name);
+            }
+            match &*call.func {
+                Expr::Attribute(method) => {
+                    ARRAY_METHODS.contains(&method.attr.as_str())
+                        && is_array(checker, &method.value, depth + 1)
+                }
+                _ => false,
+            }
+        }
+        Expr::Attribute(attribute) => {
+            attribute.attr.as_str() == "T" && is_array(checker, &attribute.value, depth + 1)
+        }
+        Expr::Subscript(subscript) => is_array(checker, &subscript.value, depth + 1),
+        Expr::BinOp(binop) => {
+            (is_array(checker, &binop.left, depth + 1)
+                && is_number_or_array(checker, &binop.right, depth + 1))
+                || (is_array(checker, &binop.right, depth + 1)
+                    && is_number_or_array(checker, &binop.left, depth + 1))
+        }
+        Expr::UnaryOp(unary) => is_array(checker, &unary.operand, depth + 1),
+        Expr::Name(name) => {
+            let Some(assigned) = checker.assignments(&name.id) else {
+                return false;
+            };
+            !assigned.is_empty()
+                && assigned.iter().all(|assigned| match assigned {
+                    Assigned::Value(value) => {
+                        !std::ptr::eq(*value, expr) && is_array(checker, value, depth + 1)
+                    }
+                    Assigned::Annotated(Some(annotation)) => {
+                        is_array_annotation(checker, annotation)
+                    }
+                    Assigned::Annotated(None) | Assigned::Other => false,
+                })
+        }
+        _ => false,
+    }
+}
+
+fn is_number_or_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
+    expr.is_number_literal_expr() || is_array(checker, expr, depth)
+}
+
+fn is_array_function(qualified: &str) -> bool {
+    if let Some(name) = qualified.strip_prefix("numpy.random.") {
+        return RANDOM_FUNCTIONS.contains(&name);
+    }
+    qualified
+        .strip_prefix("numpy.")
+        .is_some_and(|name| ARRAY_FUNCTIONS.contains(&name))
+}
+
+/// `np.ndarray`, `npt.NDArray[...]`, `NDArray[np.float64]` (also as strings).
+fn is_array_annotation<'a>(checker: &Checker<'a>, annotation: &'a Expr) -> bool {
+    let annotation = match annotation {
+        Expr::StringLiteral(string) => {
+            match checker.model().string_annotation(string.range.start()) {
+                Some(parsed) if parsed.kind().is_simple() => parsed.expression(),
+                _ => return false,
+            }
+        }
+        other => other,
+    };
+    let annotation = match annotation {
+        Expr::Subscript(subscript) => &subscript.value,
+        other => other,
+    };
+    checker
+        .qualified_name(annotation)
+        .is_some_and(|name| matches!(name.as_str(), "numpy.ndarray" | "numpy.typing.NDArray"))
+}
+
+/// Whether `expr` is provably a dtype: `x.dtype`, `np.dtype(...)`, or a name only bound to
+/// those.
+pub fn is_dtype<'a>(checker: &Checker<'a>, expr: &'a Expr) -> bool {
+    is_dtype_within(checker, expr, 0)
+}
+
+fn is_dtype_within<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match expr {
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "dtype",
+        Expr::Call(call) => checker.qualified_name(&call.func).as_deref() == Some("numpy.dtype"),
+        Expr::Name(name) => checker.assignments(&name.id).is_some_and(|assigned| {
+            !assigned.is_empty()
+                && assigned
+                    .iter()
+                    .all(|assigned| matches!(assigned, Assigned::Value(value) if is_dtype_within(checker, value, depth + 1)))
+        }),
+        _ => false,
+    }
+}

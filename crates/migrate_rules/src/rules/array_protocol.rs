@@ -1,0 +1,187 @@
+use migrate_engine::ast::{self as ast, AnyNodeRef, Stmt};
+use migrate_engine::checker::{Checker, Rule};
+use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::text_size::{Ranged, TextSize};
+
+use crate::naming;
+
+/// ## What it does
+/// Finds `__array__` methods that do not accept NumPy 2's `copy` keyword, and the
+/// `__array_prepare__` / `__array_wrap__` protocol changes.
+///
+/// ## Why is this bad?
+/// NumPy 2 calls `obj.__array__(dtype, copy=...)`. A method without `copy` makes every
+/// conversion fall back with a `DeprecationWarning`. `__array_prepare__` is no longer called
+/// (removed in 2.0), and `__array_wrap__` is passed `return_scalar` (deprecated without it).
+///
+/// ## Example
+/// ```python
+/// class Grid:
+///     def __array__(self, dtype=None):
+///         return self.values
+/// ```
+///
+/// Use instead:
+/// ```python
+/// class Grid:
+///     def __array__(self, dtype=None, copy=None):
+///         if copy:
+///             return np.array(self.__array__(dtype), copy=True)
+///         return self.values
+/// ```
+///
+/// ## Fix
+/// Adding the parameter alone would change meaning: NumPy 2 then trusts the method to copy
+/// when asked, and `np.array(grid)` would share `grid.values` where NumPy 1 copied it. So the
+/// fix also honours `copy=True` by copying what the method returns, which keeps the NumPy 1
+/// behaviour on both versions. Methods without a body (stubs, protocols, `...`) only get the
+/// parameter. Signatures with `*args`/`**kwargs` already accept `copy` and are not reported;
+/// signatures with keyword-only parameters, and one-line methods, are reported, not fixed.
+pub struct ArrayProtocol;
+
+pub const CODE: &str = "NP213";
+
+impl Rule for ArrayProtocol {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn noqa_aliases(&self) -> &'static [&'static str] {
+        &["NPY201"]
+    }
+
+    fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a Stmt) {
+        let Stmt::FunctionDef(function) = stmt else {
+            return;
+        };
+        if !matches!(checker.parent(), Some(AnyNodeRef::StmtClassDef(_))) {
+            return;
+        }
+        match function.name.as_str() {
+            "__array__" => array_method(checker, function),
+            "__array_prepare__" => {
+                let message = "`__array_prepare__` is no longer called since NumPy 2.0";
+                let help = "Move its work to `__array_ufunc__` or `__array_wrap__`";
+                checker
+                    .report(Diagnostic::new(CODE, message, function.name.range()).with_help(help));
+            }
+            "__array_wrap__" => {
+                let parameters = &function.parameters;
+                let accepts = parameters.kwarg.is_some()
+                    || parameters
+                        .iter()
+                        .any(|p| p.name().as_str() == "return_scalar");
+                if !accepts {
+                    let message =
+                        "`__array_wrap__` without `return_scalar` is deprecated since NumPy 2.0";
+                    let help = "Add `return_scalar=False` and return a scalar when NumPy passes `return_scalar=True`";
+                    checker.report(
+                        Diagnostic::new(CODE, message, function.name.range()).with_help(help),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn array_method(checker: &mut Checker, function: &ast::StmtFunctionDef) {
+    let parameters = &function.parameters;
+    if parameters.kwarg.is_some() || parameters.iter().any(|p| p.name().as_str() == "copy") {
+        return;
+    }
+    let diagnostic = Diagnostic::new(
+        CODE,
+        "`__array__` does not accept `copy`: NumPy 2 warns at every conversion",
+        function.name.range(),
+    );
+    let diagnostic = match fix(checker, function) {
+        Ok(fix) => diagnostic
+            .with_fix(fix)
+            .with_help("Add `copy=None` and copy what it returns when `copy` is true"),
+        Err(help) => diagnostic.with_help(help),
+    };
+    checker.report(diagnostic);
+}
+
+fn fix(checker: &Checker, function: &ast::StmtFunctionDef) -> Result<Fix, String> {
+    const ADVICE: &str = "Add `copy=None` and honour it: copy when it is true, raise `ValueError` when it is false and a copy is needed";
+    let parameters = &function.parameters;
+    if parameters.vararg.is_some() || !parameters.kwonlyargs.is_empty() {
+        return Err(ADVICE.to_string());
+    }
+    let positional: Vec<&ast::ParameterWithDefault> = parameters
+        .posonlyargs
+        .iter()
+        .chain(&parameters.args)
+        .collect();
+    let Some((receiver, others)) = positional.split_first() else {
+        return Err(ADVICE.to_string());
+    };
+    // After the last parameter that may be passed by keyword: past a `/` that ends the
+    // positional-only ones.
+    let source = checker.source();
+    let insert_at = match parameters.args.last() {
+        Some(last) => last.end(),
+        None => {
+            let last = parameters
+                .posonlyargs
+                .last()
+                .expect("the receiver at least");
+            let rest = &source.text()[last.end().to_usize()..parameters.end().to_usize()];
+            let slash = rest.find('/').ok_or(ADVICE)?;
+            last.end() + TextSize::try_from(slash + 1).expect("a short signature")
+        }
+    };
+    let mut edits = vec![Edit::insert(insert_at, ", copy=None")];
+    if has_runtime_body(&function.body) {
+        let first = first_statement_after_docstring(&function.body);
+        let body_indent = source.indentation_before(first.start()).ok_or(ADVICE)?;
+        let def_indent = source
+            .indentation_before(function.start())
+            .unwrap_or_default();
+        let unit = body_indent
+            .strip_prefix(def_indent)
+            .filter(|unit| !unit.is_empty())
+            .unwrap_or("    ");
+        let numpy = naming::module_at(checker, "numpy", function.start()).ok_or(ADVICE)?;
+        let arguments: Vec<&str> = others.iter().map(|p| p.name().as_str()).collect();
+        let newline = source.newline();
+        let text = format!(
+            "if copy:{newline}{body_indent}{unit}return {}.array({}.__array__({}), copy=True){newline}{body_indent}",
+            numpy.text,
+            receiver.name().as_str(),
+            arguments.join(", "),
+        );
+        edits.push(Edit::insert(first.start(), text));
+        edits.extend(numpy.import);
+    }
+    Ok(Fix::new(edits))
+}
+
+/// Whether the body does something at run time (not a stub: `...`, `pass`, a docstring, or
+/// `raise NotImplementedError`).
+fn has_runtime_body(body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Pass(_) => false,
+        Stmt::Expr(expr) => {
+            !(expr.value.is_ellipsis_literal_expr() || expr.value.is_string_literal_expr())
+        }
+        Stmt::Raise(raise) => !raise.exc.as_ref().is_some_and(|exc| {
+            let exc = match &**exc {
+                ast::Expr::Call(call) => &*call.func,
+                other => other,
+            };
+            matches!(exc, ast::Expr::Name(name) if name.id.as_str() == "NotImplementedError")
+        }),
+        _ => true,
+    })
+}
+
+fn first_statement_after_docstring(body: &[Stmt]) -> &Stmt {
+    let docstring =
+        matches!(body.first(), Some(Stmt::Expr(expr)) if expr.value.is_string_literal_expr());
+    let index = usize::from(docstring && body.len() > 1);
+    &body[index]
+}

@@ -1,0 +1,267 @@
+use migrate_engine::ast::{self as ast, AnyNodeRef, Expr};
+use migrate_engine::checker::{Checker, Rule};
+use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::syntax_edits::inside_parentheses;
+use migrate_engine::text_size::{Ranged, TextRange};
+
+use crate::naming;
+use crate::numpy_types::{is_dtype, is_numpy_array};
+
+/// ## What it does
+/// Finds calls of the ndarray (and NumPy scalar) methods that NumPy 2 removed:
+/// `.ptp()`, `.itemset()`, `.newbyteorder()` (2.0), `.tostring()` (2.3),
+/// `.ctypes.get_data()` / `get_shape()` / `get_strides()` / `get_as_parameter()` (2.4) and
+/// `np.ndindex(...).ndincr()` (2.4).
+///
+/// ## Why is this bad?
+/// They raise `AttributeError` on NumPy 2.
+///
+/// ## Example
+/// ```python
+/// a = np.zeros((2, 3))
+/// span = a.ptp(axis=0)
+/// a.itemset((0, 1), 5.0)
+/// swapped = a.newbyteorder()
+/// raw = a.tostring()
+/// ```
+///
+/// Use instead:
+/// ```python
+/// a = np.zeros((2, 3))
+/// span = np.ptp(a, axis=0)
+/// a[0, 1] = 5.0
+/// swapped = a.view(a.dtype.newbyteorder())
+/// raw = a.tobytes()
+/// ```
+///
+/// ## Fix
+/// Only when the receiver is provably a NumPy array or scalar where it is used: built by a
+/// NumPy function (`np.zeros(...)`, `np.asarray(...)`, `np.random.rand(...)`, methods and
+/// subscripts of such arrays), or a name bound only to such values or annotated
+/// `np.ndarray` / `npt.NDArray`. Any other receiver is reported, not fixed: masked arrays
+/// still have `.ptp()`, and pandas or astropy objects have their own methods.
+/// `dtype.newbyteorder()` still exists and is not reported. `.itemset()` is fixed only as
+/// a statement, `.newbyteorder()` only on a plain name (the fix reads it twice);
+/// `.ndincr()` is reported only (`next(it)` behaves differently at the end).
+pub struct NdarrayMethod;
+
+pub const CODE: &str = "NP212";
+
+/// `arr.ctypes.get_*()` and the attribute that replaces each.
+const CTYPES_GETTERS: &[(&str, &str)] = &[
+    ("get_data", "data"),
+    ("get_shape", "shape"),
+    ("get_strides", "strides"),
+    ("get_as_parameter", "_as_parameter_"),
+];
+
+impl Rule for NdarrayMethod {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn noqa_aliases(&self) -> &'static [&'static str] {
+        &["NPY201"]
+    }
+
+    fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
+        let Expr::Call(call) = expr else {
+            return;
+        };
+        let Expr::Attribute(method) = &*call.func else {
+            return;
+        };
+        let receiver = &*method.value;
+        let name = method.attr.as_str();
+        if let Some((_, attribute)) = CTYPES_GETTERS.iter().find(|(getter, _)| *getter == name) {
+            if matches!(receiver, Expr::Attribute(ctypes) if ctypes.attr.as_str() == "ctypes")
+                && call.arguments.is_empty()
+            {
+                let message = format!("`.ctypes.{name}()` was removed in NumPy 2.4");
+                let replaced = TextRange::new(method.attr.start(), call.end());
+                let fix = Fix::edit(Edit::replace(replaced, *attribute));
+                checker.report(
+                    Diagnostic::new(CODE, message, call.range())
+                        .with_fix(fix)
+                        .with_help(format!("Use `.ctypes.{attribute}`")),
+                );
+            }
+            return;
+        }
+        let (removed, replacement) = match name {
+            "ptp" => ("2.0", "np.ptp(arr, ...)"),
+            "itemset" => ("2.0", "arr[index] = value"),
+            "newbyteorder" => ("2.0", "arr.view(arr.dtype.newbyteorder(...))"),
+            "tostring" => ("2.3", "arr.tobytes()"),
+            "ndincr" => ("2.4", "next(it)"),
+            _ => return,
+        };
+        if name == "newbyteorder"
+            && (is_dtype(checker, receiver) || looks_like_dtype(checker, receiver))
+        {
+            return;
+        }
+        if name == "ndincr" {
+            let message = "`ndindex.ndincr()` was removed in NumPy 2.4";
+            let help = "Use `next(it)`; not fixed: `next` raises `StopIteration` at the end where `ndincr` did not";
+            checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+            return;
+        }
+        let receiver_text = checker.source().slice(receiver.range());
+        if !is_numpy_array(checker, receiver) {
+            let message = format!(
+                "`.{name}()` was removed from NumPy arrays in NumPy {removed} (if `{}` is one)",
+                shortened(receiver_text)
+            );
+            let help = format!(
+                "Use `{replacement}`; not fixed: `{}` is not provably a NumPy array",
+                shortened(receiver_text)
+            );
+            checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+            return;
+        }
+        let message = format!("`ndarray.{name}()` was removed in NumPy {removed}");
+        let diagnostic = Diagnostic::new(CODE, message, call.range());
+        let fixed = match name {
+            "ptp" => ptp(checker, call, receiver),
+            "itemset" => itemset(checker, call, receiver),
+            "newbyteorder" => newbyteorder(checker, call, receiver),
+            _ => Ok((
+                Edit::replace(method.attr.range(), "tobytes"),
+                "Use `.tobytes()`".to_string(),
+                None,
+            )),
+        };
+        let diagnostic = match fixed {
+            Ok((edit, help, import)) => {
+                let edits = std::iter::once(edit).chain(import).collect();
+                diagnostic.with_fix(Fix::new(edits)).with_help(help)
+            }
+            Err(help) => diagnostic.with_help(help),
+        };
+        checker.report(diagnostic);
+    }
+}
+
+type Fixed = Result<(Edit, String, Option<Edit>), String>;
+
+/// `a.ptp(axis)` -> `np.ptp(a, axis)`.
+fn ptp<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'a Expr) -> Fixed {
+    let numpy = naming::module_at(checker, "numpy", call.start())
+        .ok_or("Use `np.ptp(arr, ...)`: no name for numpy is free here")?;
+    let source = checker.source();
+    let mut text = format!("{}.ptp({}", numpy.text, argument(checker, receiver));
+    let arguments = &call.arguments;
+    if !arguments.is_empty() {
+        text.push_str(", ");
+        text.push_str(source.slice(inside_parentheses(arguments)));
+    }
+    text.push(')');
+    let help = format!("Use `{}.ptp(...)`", numpy.text);
+    Ok((Edit::replace(call.range(), text), help, numpy.import))
+}
+
+/// `a.itemset(i, v)` as a statement -> `a.flat[i] = v`; `a.itemset((i, j), v)` and
+/// `a.itemset(i, j, v)` -> `a[i, j] = v`; `a.itemset(v)` -> `a.flat[0] = v`.
+fn itemset<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'a Expr) -> Fixed {
+    let statement = matches!(checker.parent(), Some(AnyNodeRef::StmtExpr(stmt)) if stmt.value.range() == call.range());
+    let args = &call.arguments.args;
+    if !statement
+        || !call.arguments.keywords.is_empty()
+        || args.is_empty()
+        || args.iter().any(Expr::is_starred_expr)
+    {
+        return Err(
+            "Use `arr[index] = value`; not fixed: the call is not a statement of its own"
+                .to_string(),
+        );
+    }
+    let source = checker.source();
+    let target = atom(checker, receiver);
+    let (value, indices) = args.split_last().expect("not empty");
+    let value = source.slice(value.range());
+    let text = match indices {
+        [] => format!("{target}.flat[0] = {value}"),
+        [Expr::Tuple(tuple)] => {
+            let items: Vec<&str> = tuple
+                .elts
+                .iter()
+                .map(|item| source.slice(item.range()))
+                .collect();
+            format!("{target}[{}] = {value}", items.join(", "))
+        }
+        [index] => format!("{target}.flat[{}] = {value}", source.slice(index.range())),
+        _ => {
+            let items: Vec<&str> = indices
+                .iter()
+                .map(|item| source.slice(item.range()))
+                .collect();
+            format!("{target}[{}] = {value}", items.join(", "))
+        }
+    };
+    Ok((
+        Edit::replace(call.range(), text),
+        "Assign to the element instead".to_string(),
+        None,
+    ))
+}
+
+/// `a.newbyteorder(order)` -> `a.view(a.dtype.newbyteorder(order))`, for a plain name `a`.
+fn newbyteorder<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'a Expr) -> Fixed {
+    let Expr::Name(name) = receiver else {
+        return Err("Use `arr.view(arr.dtype.newbyteorder(...))`; not fixed: the receiver would be evaluated twice".to_string());
+    };
+    let arguments = checker.source().slice(call.arguments.range());
+    let text = format!("{0}.view({0}.dtype.newbyteorder{arguments})", name.id);
+    Ok((
+        Edit::replace(call.range(), text),
+        "Change the byte order of a view's dtype".to_string(),
+        None,
+    ))
+}
+
+/// `expr` as a call argument.
+fn argument<'a>(checker: &Checker<'a>, expr: &'a Expr) -> String {
+    let text = checker.source().slice(expr.range());
+    if matches!(
+        expr,
+        Expr::Named(_) | Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Lambda(_)
+    ) {
+        format!("({text})")
+    } else {
+        text.to_string()
+    }
+}
+
+/// `expr` where a subscript or attribute follows it.
+fn atom<'a>(checker: &Checker<'a>, expr: &'a Expr) -> String {
+    let text = checker.source().slice(expr.range());
+    if matches!(
+        expr,
+        Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_) | Expr::Subscript(_)
+    ) {
+        text.to_string()
+    } else {
+        format!("({text})")
+    }
+}
+
+/// Names like `dtype`, `dt`, `self.dtype`: `newbyteorder()` on those is the dtype method.
+fn looks_like_dtype(checker: &Checker, receiver: &Expr) -> bool {
+    let text = checker
+        .source()
+        .slice(receiver.range())
+        .to_ascii_lowercase();
+    let last = text.rsplit(['.', ' ']).next().unwrap_or(&text);
+    last.contains("dtype") || last == "dt"
+}
+
+fn shortened(text: &str) -> String {
+    let first_line = text.lines().next().unwrap_or_default();
+    if first_line.len() == text.len() && text.chars().count() <= 30 {
+        text.to_string()
+    } else {
+        format!("{}...", first_line.chars().take(27).collect::<String>())
+    }
+}

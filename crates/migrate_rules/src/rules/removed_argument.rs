@@ -1,0 +1,210 @@
+use migrate_engine::ast::{self as ast, ArgOrKeyword, Expr};
+use migrate_engine::checker::{Checker, Rule};
+use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::syntax_edits::remove_arguments;
+use migrate_engine::text_size::{Ranged, TextRange};
+
+use crate::naming::{self, display};
+use crate::table::{ArgumentRow, tables};
+use crate::version::Version;
+
+/// ## What it does
+/// Finds arguments that NumPy 2 removed, renamed or deprecated: `np.reshape(a,
+/// newshape=s)`, `np.percentile(..., interpolation=m)`, `np.save(..., fix_imports=...)`,
+/// `np.corrcoef(..., bias=..., ddof=...)`, `np.array2string(..., style=...)`, `out` passed
+/// positionally to `np.maximum`/`np.minimum`, `np.bincount(x, minlength=None)`, ...
+///
+/// ## Why is this bad?
+/// The removed ones raise `TypeError` on NumPy 2; the deprecated ones warn.
+///
+/// ## Example
+/// ```python
+/// np.reshape(a, newshape=(2, 3))
+/// np.percentile(a, 40, interpolation="nearest")
+/// np.maximum(a, b, out)
+/// ```
+///
+/// Use instead:
+/// ```python
+/// np.reshape(a, (2, 3))
+/// np.percentile(a, 40, method="nearest")
+/// np.maximum(a, b, out=out)
+/// ```
+///
+/// ## Fix
+/// Each fix works on NumPy 1.x too: `newshape` becomes the positional shape (`shape=`
+/// needs 2.1), `interpolation` becomes `method` (from 1.22, as `--min-numpy` allows), and
+/// arguments without effect are dropped. The rows are data: `[[argument]]` in
+/// `rules/numpy2.toml`.
+pub struct RemovedArgument {
+    pub min_numpy: Version,
+}
+
+pub const CODE: &str = "NP214";
+
+impl Rule for RemovedArgument {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn noqa_aliases(&self) -> &'static [&'static str] {
+        &["NPY201"]
+    }
+
+    fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
+        let Expr::Call(call) = expr else {
+            return;
+        };
+        if call.arguments.is_empty() {
+            return;
+        }
+        let Some(function) = checker.qualified_name(&call.func) else {
+            return;
+        };
+        for row in tables().arguments_of(&function) {
+            let Some((index, argument)) = find(call, row) else {
+                continue;
+            };
+            let what = match &row.keyword {
+                Some(keyword) => format!("`{keyword}=` of `{}`", display(&function)),
+                None => format!(
+                    "A positional argument {} of `{}`",
+                    index + 1,
+                    display(&function)
+                ),
+            };
+            let message = format!("{what} {}", naming::lifecycle(row.deprecated, row.removed));
+            let diagnostic = Diagnostic::new(CODE, message, argument.range());
+            let diagnostic = match self.fix(checker, call, row, index, argument) {
+                Ok((fix, help)) => diagnostic.with_fix(fix).with_help(help),
+                Err(help) => diagnostic.with_help(help),
+            };
+            checker.report(diagnostic);
+        }
+    }
+}
+
+/// The argument a row is about, with its index in source order.
+fn find<'a>(call: &'a ast::ExprCall, row: &ArgumentRow) -> Option<(usize, ArgOrKeyword<'a>)> {
+    let mut positional = 0;
+    call.arguments
+        .iter_source_order()
+        .enumerate()
+        .find(
+            |(_, argument)| match (argument, &row.keyword, row.position) {
+                (ArgOrKeyword::Keyword(keyword), Some(name), _) => {
+                    keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name)
+                }
+                (ArgOrKeyword::Arg(arg), None, Some(position)) => {
+                    positional += 1;
+                    !arg.is_starred_expr() && positional == position + 1
+                }
+                _ => false,
+            },
+        )
+}
+
+impl RemovedArgument {
+    fn fix(
+        &self,
+        checker: &Checker,
+        call: &ast::ExprCall,
+        row: &ArgumentRow,
+        index: usize,
+        argument: ArgOrKeyword,
+    ) -> Result<(Fix, String), String> {
+        let message = || row.message.clone().unwrap_or_default();
+        if let Some(since) = row.fix_since.filter(|since| *since > self.min_numpy) {
+            return Err(format!(
+                "The fix needs NumPy >= {since}, and this project supports NumPy {} (--min-numpy)",
+                self.min_numpy
+            ));
+        }
+        let source = checker.source();
+        let edit = match (argument, row) {
+            (
+                ArgOrKeyword::Keyword(keyword),
+                ArgumentRow {
+                    rename: Some(new), ..
+                },
+            ) => {
+                if call.arguments.find_keyword(new).is_some() {
+                    return Err(message());
+                }
+                let name = keyword.arg.as_ref().expect("found by name");
+                (
+                    vec![Edit::replace(name.range(), new.as_str())],
+                    format!("Use `{new}=`"),
+                )
+            }
+            (ArgOrKeyword::Keyword(_), ArgumentRow { remove: true, .. }) => (
+                remove_arguments(source, &call.arguments, &[index]),
+                "Remove it".to_string(),
+            ),
+            (
+                ArgOrKeyword::Keyword(keyword),
+                ArgumentRow {
+                    to_position: Some(position),
+                    ..
+                },
+            ) => {
+                // Only as the next positional argument, before any other keyword.
+                let positional_before = call
+                    .arguments
+                    .args
+                    .iter()
+                    .filter(|arg| arg.start() < keyword.start())
+                    .count();
+                let first_keyword = call
+                    .arguments
+                    .keywords
+                    .first()
+                    .is_some_and(|first| first.range() == keyword.range());
+                if positional_before != *position
+                    || !first_keyword
+                    || call.arguments.args.iter().any(Expr::is_starred_expr)
+                {
+                    return Err(message());
+                }
+                let name_and_equals = TextRange::new(keyword.start(), keyword.value.start());
+                (
+                    vec![Edit::delete(name_and_equals)],
+                    "Pass it positionally".to_string(),
+                )
+            }
+            (
+                ArgOrKeyword::Arg(arg),
+                ArgumentRow {
+                    to_keyword: Some(keyword),
+                    ..
+                },
+            ) => {
+                if call.arguments.find_keyword(keyword).is_some() {
+                    return Err(message());
+                }
+                (
+                    vec![Edit::insert(arg.start(), format!("{keyword}="))],
+                    format!("Pass it as `{keyword}=`"),
+                )
+            }
+            (
+                ArgOrKeyword::Keyword(keyword),
+                ArgumentRow {
+                    replace_value: Some(change),
+                    ..
+                },
+            ) => {
+                if source.slice(keyword.value.range()) != change.from {
+                    return Err(message());
+                }
+                (
+                    vec![Edit::replace(keyword.value.range(), change.to.as_str())],
+                    format!("Use `{}`", change.to),
+                )
+            }
+            _ => return Err(message()),
+        };
+        Ok((Fix::new(edit.0), edit.1))
+    }
+}
