@@ -41,6 +41,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use migrate_rules::CODES;
 use migrate_rules::table::tables;
 use migrate_rules::version::Version;
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,7 @@ use serde::{Deserialize, Serialize};
 use common::Run;
 
 const TABLE: &str = "rules/numpy2.toml";
+const PRIVATE_MODULES: &str = "rules/private_modules.toml";
 /// `--min-numpy` for the fix itself, and for the version gating of property 3.
 const MIN_NUMPY: &str = "2.0";
 const GATED_MIN_NUMPY: Version = Version::new(1, 24);
@@ -56,8 +58,10 @@ const GATED_MIN_NUMPY: Version = Version::new(1, 24);
 // The table
 // ---------------------------------------------------------------------------------------------
 
-/// One row of either table, as the checks see it.
+/// One row of a table, as the checks see it.
 struct Row {
+    /// The table it is in.
+    file: &'static str,
     /// How failures name it: `numpy.byte_bounds`, `dtype_string "a"`.
     label: String,
     /// Its line in the table.
@@ -104,73 +108,147 @@ impl Row {
     }
 }
 
-/// The rows of the table that have an example, and how many rows it has; a row that cannot be
-/// checked (no example, or half of one) is a failure.
+/// The rows of the tables that have an example, and how many rows there are; a row that
+/// cannot be checked (no example, or half of one) is a failure.
 fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
-    let text = fs::read_to_string(common::repo_root().join(TABLE)).expect("the table reads");
-    let line_of = |key_line: String| {
-        text.lines()
-            .position(|line| line.trim() == key_line)
-            .map_or(0, |index| index + 1)
+    let read = |table: &'static str| {
+        let text = fs::read_to_string(common::repo_root().join(table)).expect("the table reads");
+        move |key_line: String| {
+            let line = text
+                .lines()
+                .position(|line| line.trim() == key_line)
+                .map_or(0, |index| index + 1);
+            (table, line)
+        }
     };
+    let names_table = read(TABLE);
+    let modules_table = read(PRIVATE_MODULES);
     let tables = tables();
+    let base = |(file, line): (&'static str, usize),
+                label: String,
+                code: &'static str,
+                mentions: String| Row {
+        file,
+        line,
+        label,
+        code,
+        mentions,
+        fixable: false,
+        existed: true,
+        removed: None,
+        deprecated: None,
+        fix_since: None,
+        before: String::new(),
+        after: None,
+    };
 
     let mut rows = Vec::new();
-    for row in &tables.names {
+    // `[[name]]` rows (members of private modules are rows too, proved by their module's).
+    for row in tables.names.iter().filter(|row| row.module.is_none()) {
         let mentions = row.path.rsplit('.').next().unwrap_or_default().to_string();
+        let at = names_table(format!("path = \"{}\"", row.path));
         rows.push((
             Row {
-                line: line_of(format!("path = \"{}\"", row.path)),
-                label: row.path.clone(),
-                code: "NP201",
-                mentions,
                 fixable: row.fix().is_some(),
                 existed: row.existed,
                 removed: row.removed,
                 deprecated: row.deprecated,
                 fix_since: row.fix_since,
-                before: String::new(),
-                after: None,
+                ..base(at, row.path.clone(), "NP201", mentions)
             },
-            row.example.as_ref(),
+            row.example.as_ref().map(|e| (&e.before, &e.after)),
         ));
     }
     for row in &tables.dtype_strings {
+        let at = names_table(format!("old = \"{}\"", row.old));
         rows.push((
             Row {
-                line: line_of(format!("old = \"{}\"", row.old)),
-                label: format!("dtype_string \"{}\"", row.old),
-                code: "NP203",
-                mentions: format!("\"{}\"", row.old),
                 fixable: true,
-                existed: true,
                 removed: row.removed,
                 deprecated: row.deprecated,
-                fix_since: None,
-                before: String::new(),
-                after: None,
+                ..base(
+                    at,
+                    format!("dtype_string \"{}\"", row.old),
+                    "NP203",
+                    format!("\"{}\"", row.old),
+                )
             },
-            row.example.as_ref(),
+            row.example.as_ref().map(|e| (&e.before, &e.after)),
+        ));
+    }
+    for row in &tables.private_modules {
+        let mentions = row.path.rsplit('.').next().unwrap_or_default().to_string();
+        let at = modules_table(format!("path = \"{}\"", row.path));
+        let example = row.example.as_ref();
+        rows.push((
+            Row {
+                fixable: example.is_some_and(|e| e.after.is_some()),
+                removed: row.removed,
+                deprecated: row.deprecated,
+                ..base(at, row.path.clone(), "NP202", mentions)
+            },
+            example.map(|e| (&e.before, &e.after)),
+        ));
+    }
+    for row in &tables.arguments {
+        let (key, mentions) = match (&row.keyword, row.position) {
+            (Some(keyword), _) => (format!("keyword = \"{keyword}\""), format!("{keyword}=")),
+            (None, position) => (
+                format!("position = {}", position.unwrap_or_default()),
+                "positional".to_string(),
+            ),
+        };
+        let fixable = row.rename.is_some()
+            || row.remove
+            || row.to_position.is_some()
+            || row.to_keyword.is_some()
+            || row.replace_value.is_some();
+        let label = format!("argument {mentions} of {}", row.functions.join(", "));
+        rows.push((
+            Row {
+                fixable,
+                removed: row.removed,
+                deprecated: row.deprecated,
+                fix_since: row.fix_since,
+                ..base(names_table(key), label, "NP214", mentions)
+            },
+            row.example.as_ref().map(|e| (&e.before, &e.after)),
+        ));
+    }
+    for row in &tables.examples {
+        let code = CODES
+            .iter()
+            .find(|code| **code == row.code)
+            .unwrap_or_else(|| panic!("example `{}`: unknown code {}", row.name, row.code));
+        let at = names_table(format!("name = \"{}\"", row.name));
+        rows.push((
+            Row {
+                fixable: row.after.is_some(),
+                removed: row.removed,
+                deprecated: row.deprecated,
+                ..base(at, format!("example \"{}\"", row.name), code, String::new())
+            },
+            Some((&row.before, &row.after)),
         ));
     }
 
-    rows.sort_by_key(|(row, _)| row.line);
+    rows.sort_by_key(|(row, _)| (row.file, row.line));
     let total = rows.len();
     let rows = rows
         .into_iter()
         .filter_map(|(mut row, example)| {
-            let Some(example) = example else {
+            let Some((before, after)) = example else {
                 failures.add(&row, "has no `example`: nothing proves it".to_string());
                 return None;
             };
-            if row.fixable && example.after.is_none() {
+            if row.fixable && after.is_none() {
                 failures.add(&row, "has a fix but no `example.after`".to_string());
             }
-            if !row.fixable && example.after.is_some() {
+            if !row.fixable && after.is_some() {
                 failures.add(&row, "has `example.after` but no fix".to_string());
             }
-            row.before = example.before.clone();
-            row.after = example.after.clone();
+            row.before = before.clone();
+            row.after = after.clone();
             Some(row)
         })
         .collect();
@@ -182,12 +260,12 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Default)]
-struct Failures(BTreeMap<(usize, String), Vec<String>>);
+struct Failures(BTreeMap<(&'static str, usize, String), Vec<String>>);
 
 impl Failures {
     fn add(&mut self, row: &Row, why: String) {
         self.0
-            .entry((row.line, row.label.clone()))
+            .entry((row.file, row.line, row.label.clone()))
             .or_default()
             .push(why);
     }
@@ -197,14 +275,14 @@ impl Failures {
             return;
         }
         let mut report = String::new();
-        for ((line, label), reasons) in &self.0 {
-            report.push_str(&format!("\n=== {label} ({TABLE}:{line})\n"));
+        for ((file, line, label), reasons) in &self.0 {
+            report.push_str(&format!("\n=== {label} ({file}:{line})\n"));
             for reason in reasons {
                 report.push_str(&format!("- {}\n", reason.replace('\n', "\n  ")));
             }
         }
         panic!(
-            "{} of {rows} rows of {TABLE} fail the oracle:\n{report}",
+            "{} of {rows} rows of the tables fail the oracle:\n{report}",
             self.0.len()
         );
     }
@@ -1024,7 +1102,7 @@ fn every_row_of_the_table_holds_under_real_numpy() {
     let started = Instant::now();
     let mut failures = Failures::default();
     let (rows, total) = load_rows(&mut failures);
-    assert!(!rows.is_empty(), "{TABLE} has no rows");
+    assert!(!rows.is_empty(), "the tables have no rows");
 
     let migrated = migrate_rows(&rows);
     let migrate_time = started.elapsed();

@@ -243,6 +243,22 @@ pub struct ValueChange {
     pub to: String,
 }
 
+/// A worked example of a rule that is code, not a table (`NP211`, `NP212`, ...): run by the
+/// oracle like the rows' examples.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRow {
+    pub code: String,
+    /// What it shows, in a few words (unique).
+    pub name: String,
+    /// When `before` stops working (it must fail on NumPy 2 from then on).
+    pub deprecated: Option<Version>,
+    pub removed: Option<Version>,
+    pub before: String,
+    /// What `migrate --fix` makes of `before`; absent when it is reported, not fixed.
+    pub after: Option<String>,
+}
+
 /// Since which NumPy a module can be imported by its own name (`import numpy.exceptions`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -262,6 +278,8 @@ struct RawTables {
     module: Vec<ModuleRow>,
     #[serde(default)]
     argument: Vec<ArgumentRow>,
+    #[serde(default)]
+    example: Vec<ExampleRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,6 +294,7 @@ pub struct Tables {
     pub dtype_strings: Vec<DtypeStringRow>,
     pub private_modules: Vec<PrivateModuleRow>,
     pub arguments: Vec<ArgumentRow>,
+    pub examples: Vec<ExampleRow>,
     names_by_path: HashMap<String, usize>,
     arguments_by_function: HashMap<String, Vec<usize>>,
     private_modules_by_path: HashMap<String, usize>,
@@ -346,6 +365,7 @@ impl Tables {
         Ok(Self {
             names: all_names,
             arguments: raw.argument,
+            examples: raw.example,
             arguments_by_function,
             dtype_strings: raw.dtype_string,
             private_modules: private.private_module,
