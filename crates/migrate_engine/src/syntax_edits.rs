@@ -81,13 +81,17 @@ fn remove_list_items(source: &SourceText, items: &[TextRange], indices: &[usize]
                 _ => edits
                     .extend((first..=last).flat_map(|i| item_and_comma_after(source, items, i))),
             }
-        } else if let Some(lines) = trailing_comma_end(source, items[last])
+        } else if let Some(span) = trailing_comma_end(source, items[last])
             .map(|end| TextRange::new(items[first].start(), end))
             .filter(|span| !source.slice(*span).contains('#'))
-            .and_then(|span| whole_lines(source, span))
+            .filter(|_| {
+                !kept_before
+                    .is_some_and(|previous| same_line(source, items[previous], items[first]))
+            })
         {
-            // One item a line, with a trailing comma: the run's lines.
-            edits.push(lines);
+            // One item a line, with a trailing comma: the run's lines, or the run and its
+            // comma when a comment follows on its line.
+            edits.push(whole_lines(source, span).unwrap_or_else(|| Edit::delete(span)));
         } else if let Some(previous) = kept_before {
             // `a, b, c` -> `a`: from the comma after the last kept item.
             let span = TextRange::new(items[previous].end(), items[last].end());
@@ -104,6 +108,12 @@ fn remove_list_items(source: &SourceText, items: &[TextRange], indices: &[usize]
         }
     }
     edits
+}
+
+fn same_line(source: &SourceText, before: TextRange, after: TextRange) -> bool {
+    !source
+        .slice(TextRange::new(before.end(), after.start()))
+        .contains(['\n', '\r'])
 }
 
 /// The end of the comma that follows `item` (and the blanks after it), if a comma does.

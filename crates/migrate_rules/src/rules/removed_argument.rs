@@ -66,13 +66,21 @@ impl Rule for RemovedArgument {
             let Some((index, argument)) = find(call, row) else {
                 continue;
             };
-            let what = match &row.keyword {
-                Some(keyword) => format!("`{keyword}=` of `{}`", display(&function)),
-                None => format!(
-                    "A positional argument {} of `{}`",
-                    index + 1,
-                    display(&function)
-                ),
+            let what = match (&row.keyword, &row.to_keyword) {
+                (Some(keyword), _) => format!("`{keyword}=` of `{}`", display(&function)),
+                (None, Some(keyword)) => {
+                    format!(
+                        "`{keyword}` passed positionally to `{}`",
+                        display(&function)
+                    )
+                }
+                (None, None) => {
+                    format!(
+                        "Positional argument {} of `{}`",
+                        index + 1,
+                        display(&function)
+                    )
+                }
             };
             let message = format!("{what} {}", naming::lifecycle(row.deprecated, row.removed));
             let diagnostic = Diagnostic::new(CODE, message, argument.range());
