@@ -150,10 +150,10 @@ impl PrivateModuleRow {
                 let Some(member) = name.path.strip_prefix("numpy.") else {
                     continue;
                 };
-                if member.contains('.')
-                    || self.members.iter().any(|m| m == member)
+                let listed = self.members.iter().any(|m| m == member)
                     || self.moved.contains_key(member)
-                {
+                    || self.keeps(member);
+                if member.contains('.') || listed {
                     continue;
                 }
                 let mut composed = row(member, name.replace.clone(), name.fix_since);

@@ -40,12 +40,17 @@ fn listed(path: &str) -> Option<Listed<'static>> {
 }
 
 /// The row of `module` or of the nearest module it lies inside (`numpy.distutils` for
-/// `numpy.distutils.misc_util`).
+/// `numpy.distutils.misc_util`). A path names a module here: a private module's row comes
+/// before a name row (`numpy.core.memmap` is a module and a member of `numpy.core`).
 fn listed_module(module: &str) -> Option<(&str, Listed<'static>)> {
+    let tables = tables();
     let mut prefix = module;
     loop {
-        if let Some(found) = listed(prefix) {
-            return Some((prefix, found));
+        if let Some(private) = tables.private_module(prefix) {
+            return Some((prefix, Listed::Module(private)));
+        }
+        if let Some(row) = tables.name(prefix) {
+            return Some((prefix, Listed::Name(row)));
         }
         prefix = prefix.rsplit_once('.')?.0;
     }
@@ -89,6 +94,18 @@ impl TableRule {
         let outcome = match site {
             // `float_` bound by `from numpy import float_`: fixed with its import.
             Some(site) if index == 0 => match self.import_plan(checker, site, row) {
+                // `sqrt` after `from numpy.core.umath import sqrt` is fine once the import
+                // is: the finding is the import's alone. (Removed names keep their use
+                // findings, as Ruff reports them.)
+                ImportPlan::Whole(fix, _)
+                    if self.code == PRIVATE_MODULE
+                        && !fix
+                            .edits()
+                            .iter()
+                            .any(|edit| edit.range().intersect(expr.range()).is_some()) =>
+                {
+                    return;
+                }
                 ImportPlan::Whole(fix, help) => Ok((fix, help)),
                 ImportPlan::PerUse => self.fix_use(checker, reference, index, expr, row),
                 ImportPlan::None(help) => Err(help),
@@ -206,13 +223,13 @@ impl TableRule {
     /// `import numpy.distutils`, `import numpy.core.numeric as _nx`, `import numpy.lib.function_base`.
     fn module_import(&self, checker: &mut Checker, alias: &Alias) {
         match listed_module(&alias.name) {
-            Some((_, Listed::Name(row))) if row.code == self.code => {
-                self.report_only(checker, row, alias.range())
+            Some((prefix, Listed::Module(private))) if prefix == alias.name.as_str() => {
+                if self.code == PRIVATE_MODULE {
+                    self.private_module_import(checker, alias, private);
+                }
             }
-            Some((prefix, Listed::Module(private)))
-                if self.code == PRIVATE_MODULE && prefix == alias.name.as_str() =>
-            {
-                self.private_module_import(checker, alias, private);
+            Some((_, Listed::Name(row))) if row.code == self.code => {
+                self.report_only(checker, row, alias.range());
             }
             _ => {}
         }
@@ -259,6 +276,10 @@ impl TableRule {
         let Some(site) = checker.import_site(alias.start()) else {
             return;
         };
+        // A module NumPy 2 still has (`numpy.lib.recfunctions`): only some members moved.
+        if !module.is_private() && module.removed.is_none() {
+            return;
+        }
         let binds_root = matches!(site.stmt, Stmt::Import(_)) && alias.asname.is_none();
         let message = format!("`{}` {}", display(&module.path), module_lifecycle(module));
         let outcome = if binds_root {

@@ -97,6 +97,10 @@ impl Rule for NdarrayMethod {
             "ndincr" => ("2.4", "next(it)"),
             _ => return,
         };
+        // `np.ptp(x)` and `np.ma.ptp(x)` are functions, not methods.
+        if checker.qualified_name(receiver).is_some() {
+            return;
+        }
         if name == "newbyteorder"
             && (is_dtype(checker, receiver) || looks_like_dtype(checker, receiver))
         {
@@ -110,6 +114,11 @@ impl Rule for NdarrayMethod {
         }
         let receiver_text = checker.source().slice(receiver.range());
         if !is_numpy_array(checker, receiver) {
+            // `tostring` is a common name elsewhere (astropy's `Header.tostring()`): only
+            // provable arrays are reported.
+            if name == "tostring" {
+                return;
+            }
             let message = format!(
                 "`.{name}()` was removed from NumPy arrays in NumPy {removed} (if `{}` is one)",
                 shortened(receiver_text)
@@ -207,13 +216,29 @@ fn itemset<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'a Exp
     ))
 }
 
-/// `a.newbyteorder(order)` -> `a.view(a.dtype.newbyteorder(order))`, for a plain name `a`.
+/// `a.newbyteorder(order)` -> `a.view(a.dtype.newbyteorder(order))`, for a plain name `a`,
+/// or `a.byteswap()` / `a.copy()` (same dtype as `a`).
 fn newbyteorder<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'a Expr) -> Fixed {
-    let Expr::Name(name) = receiver else {
+    let dtype_of = match receiver {
+        Expr::Name(name) => Some(name),
+        Expr::Call(inner) => match &*inner.func {
+            Expr::Attribute(method) if matches!(method.attr.as_str(), "byteswap" | "copy") => {
+                method.value.as_name_expr()
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(dtype_of) = dtype_of else {
         return Err("Use `arr.view(arr.dtype.newbyteorder(...))`; not fixed: the receiver would be evaluated twice".to_string());
     };
-    let arguments = checker.source().slice(call.arguments.range());
-    let text = format!("{0}.view({0}.dtype.newbyteorder{arguments})", name.id);
+    let source = checker.source();
+    let text = format!(
+        "{}.view({}.dtype.newbyteorder{})",
+        source.slice(receiver.range()),
+        dtype_of.id,
+        source.slice(call.arguments.range())
+    );
     Ok((
         Edit::replace(call.range(), text),
         "Change the byte order of a view's dtype".to_string(),
@@ -254,7 +279,7 @@ fn looks_like_dtype(checker: &Checker, receiver: &Expr) -> bool {
         .slice(receiver.range())
         .to_ascii_lowercase();
     let last = text.rsplit(['.', ' ']).next().unwrap_or(&text);
-    last.contains("dtype") || last == "dt"
+    last.contains("dtype") || last == "dt" || last.ends_with("_dt") || last == "type"
 }
 
 fn shortened(text: &str) -> String {

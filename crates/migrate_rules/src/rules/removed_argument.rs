@@ -66,6 +66,12 @@ impl Rule for RemovedArgument {
             let Some((index, argument)) = find(call, row) else {
                 continue;
             };
+            // A row about one value of the argument (`minlength=None`) ignores the others.
+            if let (Some(change), ArgOrKeyword::Keyword(keyword)) = (&row.replace_value, argument)
+                && checker.source().slice(keyword.value.range()) != change.from
+            {
+                continue;
+            }
             let what = match (&row.keyword, &row.to_keyword) {
                 (Some(keyword), _) => format!("`{keyword}=` of `{}`", display(&function)),
                 (None, Some(keyword)) => {
