@@ -223,10 +223,10 @@ impl TableRule {
     /// `import numpy.distutils`, `import numpy.core.numeric as _nx`, `import numpy.lib.function_base`.
     fn module_import(&self, checker: &mut Checker, alias: &Alias) {
         match listed_module(&alias.name) {
-            Some((prefix, Listed::Module(private))) if prefix == alias.name.as_str() => {
-                if self.code == PRIVATE_MODULE {
-                    self.private_module_import(checker, alias, private);
-                }
+            Some((prefix, Listed::Module(private)))
+                if prefix == alias.name.as_str() && self.code == PRIVATE_MODULE =>
+            {
+                self.private_module_import(checker, alias, private);
             }
             Some((_, Listed::Name(row))) if row.code == self.code => {
                 self.report_only(checker, row, alias.range());
