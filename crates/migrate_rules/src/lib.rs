@@ -50,6 +50,7 @@ pub const CODES: &[&str] = &[
     rules::array_protocol::CODE,
     rules::removed_argument::CODE,
     rules::doctest_name::CODE,
+    rules::call_shape::CODE,
 ];
 
 /// Whether `selector` (`NP201`, `NP2`, `NP`, `ALL`, or Ruff's `NPY201`) names any rule.
@@ -84,6 +85,7 @@ pub fn rule_set(options: &Options) -> RuleSet {
             min_numpy: options.min_numpy,
         }),
         Box::new(rules::doctest_name::DoctestName),
+        Box::new(rules::call_shape::CallShape),
     ];
     let rules = all
         .into_iter()

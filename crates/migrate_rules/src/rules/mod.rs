@@ -2,6 +2,7 @@
 
 pub mod array_copy_false;
 pub mod array_protocol;
+pub mod call_shape;
 pub mod doctest_name;
 pub mod dtype_alias;
 pub mod ndarray_method;

@@ -12,7 +12,8 @@ use crate::numpy_types::{is_dtype, is_numpy_array};
 /// Finds calls of the ndarray (and NumPy scalar) methods that NumPy 2 removed:
 /// `.ptp()`, `.itemset()`, `.newbyteorder()` (2.0), `.tostring()` (2.3),
 /// `.ctypes.get_data()` / `get_shape()` / `get_strides()` / `get_as_parameter()` (2.4) and
-/// `np.ndindex(...).ndincr()` (2.4).
+/// `np.ndindex(...).ndincr()` (2.4); and assignments to array attributes that NumPy 2
+/// forbids or deprecates: `.data` (2.0), `.strides` (2.4), `.shape` and `.dtype` (2.5).
 ///
 /// ## Why is this bad?
 /// They raise `AttributeError` on NumPy 2.
@@ -56,9 +57,57 @@ const CTYPES_GETTERS: &[(&str, &str)] = &[
     ("get_as_parameter", "_as_parameter_"),
 ];
 
+/// Array attributes whose assignment NumPy 2 forbids or deprecates: (attribute, since, what
+/// to do instead).
+const ASSIGNED_ATTRIBUTES: &[(&str, &str, &str)] = &[
+    (
+        "data",
+        "was removed in NumPy 2.0",
+        "Create a new array over the buffer: `np.frombuffer(buffer, dtype).reshape(shape)`",
+    ),
+    (
+        "strides",
+        "is deprecated since NumPy 2.4",
+        "Use `np.lib.stride_tricks.as_strided(...)` or `sliding_window_view(...)` to get a view with other strides",
+    ),
+    (
+        "shape",
+        "is deprecated since NumPy 2.5",
+        "Use `arr = arr.reshape(...)` (`np.reshape(arr, shape, copy=False)` from 2.1 refuses to copy)",
+    ),
+    (
+        "dtype",
+        "is deprecated since NumPy 2.5",
+        "Use `arr = arr.view(new_dtype)`",
+    ),
+];
+
 impl Rule for NdarrayMethod {
     fn code(&self) -> &'static str {
         CODE
+    }
+
+    fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a ast::Stmt) {
+        let targets: &[Expr] = match stmt {
+            ast::Stmt::Assign(assign) => &assign.targets,
+            ast::Stmt::AugAssign(assign) => std::slice::from_ref(&*assign.target),
+            _ => return,
+        };
+        for target in targets {
+            let Expr::Attribute(attribute) = target else {
+                continue;
+            };
+            let Some((name, status, help)) = ASSIGNED_ATTRIBUTES
+                .iter()
+                .find(|(name, ..)| *name == attribute.attr.as_str())
+            else {
+                continue;
+            };
+            if is_numpy_array(checker, &attribute.value) {
+                let message = format!("Assigning `ndarray.{name}` {status}");
+                checker.report(Diagnostic::new(CODE, message, target.range()).with_help(*help));
+            }
+        }
     }
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
