@@ -100,6 +100,9 @@ pub fn display(path: &str) -> String {
 /// deprecated in NumPy 2.0 and removed in NumPy 2.4`, `is deprecated since NumPy 2.5`.
 pub fn lifecycle(deprecated: Option<Version>, removed: Option<Version>) -> String {
     match (deprecated, removed) {
+        (Some(deprecated), Some(removed)) if deprecated == removed => {
+            format!("was removed in NumPy {removed}")
+        }
         (Some(deprecated), Some(removed)) => {
             format!("was deprecated in NumPy {deprecated} and removed in NumPy {removed}")
         }

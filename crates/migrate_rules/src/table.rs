@@ -83,6 +83,8 @@ pub struct PrivateModuleRow {
     pub deprecated: Option<Version>,
     /// From when `import <path>` fails.
     pub removed: Option<Version>,
+    /// For a module NumPy 2 still has: the release that took the listed members out of it.
+    pub members_removed: Option<Version>,
     /// Members that are `<home>.<name>`, on every NumPy.
     #[serde(default)]
     members: Vec<String>,
@@ -121,7 +123,7 @@ impl PrivateModuleRow {
             code: crate::rules::private_module::CODE,
             module: Some(self.path.clone()),
             path: format!("{}.{member}", self.path),
-            removed: self.removed,
+            removed: self.removed.or(self.members_removed),
             deprecated: self.deprecated,
             existed: true,
             replace,

@@ -47,6 +47,14 @@ fn listed_module(module: &str) -> Option<(&str, Listed<'static>)> {
     let mut prefix = module;
     loop {
         if let Some(private) = tables.private_module(prefix) {
+            // `numpy.lib.array_utils` lies in `numpy.lib`, which keeps it.
+            let below = module[prefix.len()..]
+                .trim_start_matches('.')
+                .split('.')
+                .next();
+            if below.is_some_and(|below| private.keeps(below)) {
+                return None;
+            }
             return Some((prefix, Listed::Module(private)));
         }
         if let Some(row) = tables.name(prefix) {
@@ -444,7 +452,13 @@ fn message(row: &NameRow) -> String {
         return format!("`{name}` is not a NumPy name (in 1.x or 2.x)");
     }
     let lifecycle = naming::lifecycle(row.deprecated, row.removed);
-    match &row.module {
+    // A member of a private module: the module is what went.
+    let private = row.module.as_deref().filter(|module| {
+        tables()
+            .private_module(module)
+            .is_some_and(PrivateModuleRow::is_private)
+    });
+    match private {
         Some(module) => format!("`{name}`: `{}` {lifecycle}", display(module)),
         None => format!("`{name}` {lifecycle}"),
     }
