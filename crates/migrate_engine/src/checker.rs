@@ -1,6 +1,7 @@
 //! Rules, and the walk that shows each rule the nodes it asked for.
 
-use std::cell::OnceCell;
+use std::any::Any;
+use std::cell::{OnceCell, RefCell};
 use std::path::Path;
 
 use ruff_python_ast::visitor::source_order::{
@@ -100,10 +101,18 @@ pub struct Checker<'a> {
     rules: &'a RuleSet,
     /// The nodes enclosing the one being visited, outermost first.
     parents: Vec<AnyNodeRef<'a>>,
+    /// The statements among them (and except handlers, elif clauses, lambdas), outermost
+    /// first: a short list where `parents` can be as deep as the code nests expressions.
+    statement_parents: Vec<AnyNodeRef<'a>>,
     in_annotation: bool,
     diagnostics: Vec<Diagnostic>,
     import_sites: OnceCell<FxHashMap<TextSize, ImportSite<'a>>>,
+    /// Results rules compute once per file and share between findings (see [`Checker::memoized`]).
+    memo: RefCell<Memo>,
 }
+
+/// Results computed once per file, by kind and offset.
+type Memo = FxHashMap<(&'static str, TextSize), Box<dyn Any>>;
 
 /// Where a name is imported: the statement, which of its names, and the block that holds it.
 #[derive(Clone, Copy)]
@@ -141,9 +150,11 @@ impl<'a> Checker<'a> {
             module,
             rules,
             parents: Vec::new(),
+            statement_parents: Vec::new(),
             in_annotation: false,
             diagnostics: Vec::new(),
             import_sites: OnceCell::new(),
+            memo: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -180,7 +191,13 @@ impl<'a> Checker<'a> {
     /// Every binding of the local name `name` where it is read now: see
     /// [`crate::assignments::assignments`].
     pub fn assignments(&self, name: &str) -> Option<Vec<Assigned<'a>>> {
-        assignments(name, self.ancestors(), self.module)
+        assignments(name, self.statement_ancestors(), self.module)
+    }
+
+    /// The statements (and except handlers, elif clauses, lambdas) that enclose the node being
+    /// visited, innermost first.
+    pub fn statement_ancestors(&self) -> impl Iterator<Item = AnyNodeRef<'a>> + '_ {
+        self.statement_parents.iter().rev().copied()
     }
 
     /// The node that directly encloses the node being visited.
@@ -221,6 +238,29 @@ impl<'a> Checker<'a> {
                 })
             }
         }
+    }
+
+    /// `compute()`, or its result from an earlier call with the same `kind` and `at`: for
+    /// work that many findings share, such as the fix of an import and all its uses.
+    pub fn memoized<T: Clone + 'static>(
+        &self,
+        kind: &'static str,
+        at: TextSize,
+        compute: impl FnOnce() -> T,
+    ) -> T {
+        if let Some(value) = self
+            .memo
+            .borrow()
+            .get(&(kind, at))
+            .and_then(|value| value.downcast_ref::<T>())
+        {
+            return value.clone();
+        }
+        let value = compute();
+        self.memo
+            .borrow_mut()
+            .insert((kind, at), Box::new(value.clone()));
+        value
     }
 
     /// The import statement that binds a name at `alias_start` (the start of its alias).
@@ -361,6 +401,16 @@ pub fn child_blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
     }
 }
 
+fn is_block_node(node: AnyNodeRef) -> bool {
+    node.is_statement()
+        || matches!(
+            node,
+            AnyNodeRef::ExceptHandlerExceptHandler(_)
+                | AnyNodeRef::ElifElseClause(_)
+                | AnyNodeRef::ExprLambda(_)
+        )
+}
+
 fn is_future_import(stmt: &Stmt) -> bool {
     matches!(stmt, Stmt::ImportFrom(import) if import.module.as_ref().is_some_and(|module| module.as_str() == "__future__"))
 }
@@ -372,11 +422,17 @@ fn is_docstring(stmt: &Stmt) -> bool {
 impl<'a> SourceOrderVisitor<'a> for Checker<'a> {
     fn enter_node(&mut self, node: AnyNodeRef<'a>) -> TraversalSignal {
         self.parents.push(node);
+        if is_block_node(node) {
+            self.statement_parents.push(node);
+        }
         TraversalSignal::Traverse
     }
 
-    fn leave_node(&mut self, _node: AnyNodeRef<'a>) {
+    fn leave_node(&mut self, node: AnyNodeRef<'a>) {
         self.parents.pop();
+        if is_block_node(node) {
+            self.statement_parents.pop();
+        }
     }
 
     fn visit_stmt(&mut self, stmt: &'a Stmt) {

@@ -1,5 +1,8 @@
 //! Text edits, fixes (edits that must be applied together) and applying them.
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 /// Replace `range` with `content` (an insertion when the range is empty).
@@ -49,21 +52,32 @@ impl Ranged for Edit {
     }
 }
 
-/// Edits that only make sense together: either all are applied or none.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Edits that only make sense together: either all are applied or none. Cheap to clone: the
+/// diagnostics that one fix resolves (an import and all its uses) share it.
+#[derive(Debug, Clone, Eq)]
 pub struct Fix {
-    edits: Vec<Edit>,
+    edits: Arc<[Edit]>,
+}
+
+impl PartialEq for Fix {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.edits, &other.edits) || self.edits == other.edits
+    }
 }
 
 impl Fix {
     pub fn new(mut edits: Vec<Edit>) -> Self {
         edits.sort_by(compare_edits);
         edits.dedup();
-        Self { edits }
+        Self {
+            edits: edits.into(),
+        }
     }
 
     pub fn edit(edit: Edit) -> Self {
-        Self { edits: vec![edit] }
+        Self {
+            edits: Arc::new([edit]),
+        }
     }
 
     pub fn edits(&self) -> &[Edit] {
@@ -98,35 +112,50 @@ pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -
     let mut fixes: Vec<&Fix> = fixes.into_iter().collect();
     fixes.sort_by_key(|fix| fix.start());
 
-    let mut accepted: Vec<&Edit> = Vec::new();
+    // Accepted edits never overlap, so by start they are also ordered by end.
+    let mut accepted: BTreeMap<(TextSize, TextSize), &Edit> = BTreeMap::new();
+    // A fix shared by several diagnostics is decided once.
+    let mut decided: HashMap<*const [Edit], bool> = HashMap::new();
     let mut applied = 0;
     for fix in fixes {
-        let conflicts = fix.edits().iter().any(|edit| {
-            accepted
-                .iter()
-                .any(|taken| *taken != edit && taken.overlaps(edit))
-        });
-        if conflicts {
-            continue;
-        }
-        for edit in fix.edits() {
-            if !accepted.contains(&edit) {
-                accepted.push(edit);
+        let taken = *decided.entry(Arc::as_ptr(&fix.edits)).or_insert_with(|| {
+            if fix.edits().iter().any(|edit| conflicts(&accepted, edit)) {
+                return false;
             }
-        }
-        applied += 1;
+            for edit in fix.edits() {
+                accepted.entry((edit.start(), edit.end())).or_insert(edit);
+            }
+            true
+        });
+        applied += usize::from(taken);
     }
 
-    accepted.sort_by(|a, b| compare_edits(a, b));
     let mut text = String::with_capacity(source.len() + 64);
     let mut last = TextSize::default();
-    for edit in accepted {
+    for edit in accepted.values() {
         text.push_str(&source[TextRange::new(last, edit.start())]);
         text.push_str(edit.content());
         last = edit.end();
     }
     text.push_str(&source[usize::from(last)..]);
     Applied { text, applied }
+}
+
+/// Whether `edit` conflicts with an accepted edit (an identical one is not a conflict).
+fn conflicts(accepted: &BTreeMap<(TextSize, TextSize), &Edit>, edit: &Edit) -> bool {
+    for taken in accepted
+        .range(..=(edit.end(), TextSize::new(u32::MAX)))
+        .rev()
+        .map(|(_, taken)| *taken)
+    {
+        if taken.end() < edit.start() {
+            return false;
+        }
+        if taken != edit && taken.overlaps(edit) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -35,42 +35,44 @@ pub fn in_compat_branch(checker: &Checker, at: TextSize, row: &NameRow) -> bool 
         ),
         _ => false,
     };
-    checker.ancestors().any(|ancestor| match ancestor {
-        AnyNodeRef::StmtTry(try_stmt) => try_stmt.handlers.iter().any(|handler| {
-            let ExceptHandler::ExceptHandler(handler) = handler;
-            let catches = handler.type_.as_ref().is_none_or(|type_| {
-                let caught = source.slice(type_.range());
-                ["ImportError", "ModuleNotFoundError", "AttributeError"]
-                    .iter()
-                    .any(|error| caught.contains(error))
-            });
-            handler.range().contains(at) && catches && mentions(&try_stmt.body)
-        }),
-        AnyNodeRef::StmtIf(if_stmt) => {
-            let tests_version = std::iter::once(&*if_stmt.test)
-                .chain(
+    checker
+        .statement_ancestors()
+        .any(|ancestor| match ancestor {
+            AnyNodeRef::StmtTry(try_stmt) => try_stmt.handlers.iter().any(|handler| {
+                let ExceptHandler::ExceptHandler(handler) = handler;
+                let catches = handler.type_.as_ref().is_none_or(|type_| {
+                    let caught = source.slice(type_.range());
+                    ["ImportError", "ModuleNotFoundError", "AttributeError"]
+                        .iter()
+                        .any(|error| caught.contains(error))
+                });
+                handler.range().contains(at) && catches && mentions(&try_stmt.body)
+            }),
+            AnyNodeRef::StmtIf(if_stmt) => {
+                let tests_version = std::iter::once(&*if_stmt.test)
+                    .chain(
+                        if_stmt
+                            .elif_else_clauses
+                            .iter()
+                            .filter_map(|clause| clause.test.as_ref()),
+                    )
+                    .any(|test| {
+                        let test = source.slice(test.range()).to_ascii_lowercase();
+                        test.contains("version") || test.contains("numpy")
+                    });
+                let branches = std::iter::once(&if_stmt.body[..]).chain(
                     if_stmt
                         .elif_else_clauses
                         .iter()
-                        .filter_map(|clause| clause.test.as_ref()),
-                )
-                .any(|test| {
-                    let test = source.slice(test.range()).to_ascii_lowercase();
-                    test.contains("version") || test.contains("numpy")
-                });
-            let branches = std::iter::once(&if_stmt.body[..]).chain(
-                if_stmt
-                    .elif_else_clauses
-                    .iter()
-                    .map(|clause| &clause.body[..]),
-            );
-            tests_version
-                && branches
-                    .filter(|body| !body.iter().any(|stmt| stmt.range().contains_inclusive(at)))
-                    .any(mentions)
-        }
-        _ => false,
-    })
+                        .map(|clause| &clause.body[..]),
+                );
+                tests_version
+                    && branches
+                        .filter(|body| !body.iter().any(|stmt| stmt.range().contains_inclusive(at)))
+                        .any(mentions)
+            }
+            _ => false,
+        })
 }
 
 /// A word that the new spelling has and the old one lacks: `trapezoid` for `np.trapz`,

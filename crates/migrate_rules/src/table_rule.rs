@@ -324,6 +324,17 @@ impl TableRule {
         site: ImportSite,
         module: &PrivateModuleRow,
     ) -> ImportPlan {
+        checker.memoized("module import plan", site.alias.start(), || {
+            self.compute_module_import_plan(checker, site, module)
+        })
+    }
+
+    fn compute_module_import_plan(
+        &self,
+        checker: &Checker,
+        site: ImportSite,
+        module: &PrivateModuleRow,
+    ) -> ImportPlan {
         let model = checker.model();
         let Some(binding) = model.import_binding(site.alias).map(|id| model.binding(id)) else {
             return ImportPlan::None(String::new());
@@ -465,6 +476,7 @@ fn message(row: &NameRow) -> String {
 }
 
 /// How an import of a removed name (`from numpy import float_ as f`) is fixed.
+#[derive(Clone)]
 enum ImportPlan {
     /// One fix for the import and all its uses (a rename, or a move to another module).
     Whole(Fix, String),
@@ -493,7 +505,19 @@ impl TableRule {
         })
     }
 
+    /// How the import at `site` is fixed (computed once per file: every use shares it).
     fn import_plan(&self, checker: &Checker, site: ImportSite, row: &NameRow) -> ImportPlan {
+        checker.memoized("import plan", site.alias.start(), || {
+            self.compute_import_plan(checker, site, row)
+        })
+    }
+
+    fn compute_import_plan(
+        &self,
+        checker: &Checker,
+        site: ImportSite,
+        row: &NameRow,
+    ) -> ImportPlan {
         if let Some(refused) = self.fix_refused(row) {
             return ImportPlan::None(refused);
         }
