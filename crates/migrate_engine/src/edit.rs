@@ -138,7 +138,36 @@ pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -
         last = edit.end();
     }
     text.push_str(&source[usize::from(last)..]);
+    debug_assert!(
+        unchanged_outside(source, accepted.values().copied(), &text),
+        "applying edits changed bytes outside them"
+    );
     Applied { text, applied }
+}
+
+/// Whether `after` is `before` with `edits` (sorted, not overlapping) applied and nothing
+/// else changed: every byte outside the edits is where it was, shifted by the edits before it.
+pub fn unchanged_outside<'e>(
+    before: &str,
+    edits: impl IntoIterator<Item = &'e Edit>,
+    after: &str,
+) -> bool {
+    let (before, after) = (before.as_bytes(), after.as_bytes());
+    let mut in_before = 0;
+    let mut in_after = 0;
+    for edit in edits {
+        let start = edit.start().to_usize();
+        let gap = start - in_before;
+        let content = edit.content().as_bytes();
+        if before.get(in_before..start) != after.get(in_after..in_after + gap)
+            || after.get(in_after + gap..in_after + gap + content.len()) != Some(content)
+        {
+            return false;
+        }
+        in_before = edit.end().to_usize();
+        in_after += gap + content.len();
+    }
+    before.get(in_before..) == after.get(in_after..)
 }
 
 /// Whether `edit` conflicts with an accepted edit (an identical one is not a conflict).
@@ -175,6 +204,17 @@ mod tests {
         let applied = apply_fixes(source, [&later, &overlapping, &first]);
         assert_eq!(applied.text, "XcdZ");
         assert_eq!(applied.applied, 2);
+    }
+
+    #[test]
+    fn unchanged_outside_checks_every_gap() {
+        let edits = [
+            Edit::replace(range(1, 2), "XY"),
+            Edit::insert(3.into(), "+"),
+        ];
+        assert!(unchanged_outside("abcd", &edits, "aXYc+d"));
+        assert!(!unchanged_outside("abcd", &edits, "aXYc+e"));
+        assert!(!unchanged_outside("abcd", &edits, "bXYc+d"));
     }
 
     #[test]
