@@ -35,6 +35,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    run::install_panic_hook();
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
@@ -117,14 +118,14 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("-"));
     let rules = rule_set(&options(args, floor_for(args, &path)));
-    let report = match std::str::from_utf8(&bytes) {
+    let report = run::guarded(&path, || match std::str::from_utf8(&bytes) {
         Ok(source) => run::source_text(source, &path, mode, &rules),
         Err(_) => FileReport {
             path: path.clone(),
             error: Some("not valid UTF-8; only UTF-8 sources are supported".to_string()),
             ..FileReport::default()
         },
-    };
+    });
     let mut out = io::stdout().lock();
     let mut err = io::stderr().lock();
     output::error(&mut err, &report)?;

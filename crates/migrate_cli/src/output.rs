@@ -30,7 +30,7 @@ impl Summary {
         self.files_with_findings += usize::from(!report.findings.is_empty());
         self.fixed += report.fixed;
         self.files_fixed += usize::from(report.fixed_text.is_some() && report.error.is_none());
-        self.dropped += report.dropped;
+        self.dropped += report.dropped.len();
         self.errors += usize::from(report.error.is_some());
     }
 }
@@ -96,12 +96,15 @@ pub fn error(err: &mut impl Write, report: &FileReport) -> io::Result<()> {
     if let Some(message) = &report.error {
         writeln!(err, "error: {}: {message}", report.path.display())?;
     }
-    if report.dropped > 0 {
+    for dropped in &report.dropped {
         writeln!(
             err,
-            "warning: {}: {} fix(es) not applied: the result would not parse",
+            "warning: {}:{}:{}: {} fix not applied, the result would not parse (a bug in migrate): {}",
             report.path.display(),
-            report.dropped
+            dropped.position.line,
+            dropped.position.column,
+            dropped.code,
+            dropped.message
         )?;
     }
     Ok(())

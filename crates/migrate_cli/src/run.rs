@@ -1,5 +1,6 @@
 //! Checking, fixing or diffing one file (or standard input).
 
+use std::cell::{Cell, RefCell};
 use std::fs;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use migrate_engine::checker::RuleSet;
 use migrate_engine::diagnostic::Diagnostic;
-use migrate_engine::lint;
+use migrate_engine::lint::{self, DroppedFix};
 use migrate_engine::source::SourceText;
 use migrate_engine::text_size::Ranged;
 
@@ -43,7 +44,7 @@ pub struct FileReport {
     /// Findings fixed (with `--fix`) or that would be (with `--diff`).
     pub fixed: usize,
     /// Findings whose fix was dropped because the result would not parse.
-    pub dropped: usize,
+    pub dropped: Vec<DroppedFix>,
     /// With `--diff`: the unified diff, when the file would change.
     pub diff: Option<String>,
     /// The source after fixing, when it differs.
@@ -65,20 +66,49 @@ impl FileReport {
 /// Check, fix or diff the file at `path`. A failure of any kind (including a panic) is an
 /// error of this file only, and the file is left as it was.
 pub fn file(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
-    catch_unwind(AssertUnwindSafe(|| file_unguarded(path, mode, rules))).unwrap_or_else(|panic| {
-        let reason = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+    guarded(path, || file_unguarded(path, mode, rules))
+}
+
+thread_local! {
+    /// Set while a file is processed: a panic then becomes that file's error.
+    static PANIC_MESSAGE: RefCell<Option<String>> = const { RefCell::new(None) };
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Print panics of guarded work as file errors (see [`guarded`]), others as usual.
+pub fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if GUARDED.get() {
+            PANIC_MESSAGE.set(Some(info.to_string().replace('\n', " ")));
+        } else {
+            default(info);
+        }
+    }));
+}
+
+/// Run `work` for the file at `path`, turning a panic into an error report for that file.
+pub fn guarded(path: &Path, work: impl FnOnce() -> FileReport) -> FileReport {
+    GUARDED.set(true);
+    let result = catch_unwind(AssertUnwindSafe(work));
+    GUARDED.set(false);
+    result.unwrap_or_else(|_| {
+        let reason = PANIC_MESSAGE
+            .take()
+            .unwrap_or_else(|| "a panic".to_string());
         FileReport::error(
             path,
-            format!("internal error, file left unchanged: {reason}"),
+            format!("internal error (a bug in migrate), file left unchanged: {reason}"),
         )
     })
 }
 
 fn file_unguarded(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
+    // Fault injection for the tests of panic isolation (debug builds only).
+    #[cfg(debug_assertions)]
+    if std::env::var_os("MIGRATE_DEBUG_PANIC_ON").is_some_and(|name| path.ends_with(name)) {
+        panic!("injected for {}", path.display());
+    }
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => return FileReport::error(path, format!("cannot read: {error}")),
@@ -108,7 +138,7 @@ pub fn source_text(source: &str, path: &Path, mode: Mode, rules: &RuleSet) -> Fi
         Mode::Check => lint::check(source, path, rules),
         Mode::Fix | Mode::Diff => lint::fix(source, path, rules).map(|fixed| {
             report.fixed = fixed.fixed;
-            report.dropped = fixed.dropped.len();
+            report.dropped = fixed.dropped;
             if fixed.text != source {
                 if mode == Mode::Diff {
                     report.diff = Some(unified_diff(source, &fixed.text, path));
@@ -207,5 +237,47 @@ fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), Stri
     temporary
         .persist(&target)
         .map_err(|error| fail("cannot replace the file", error.error))?;
+    // The rename itself is durable once the folder is synced.
+    if let Ok(folder) = fs::File::open(folder) {
+        let _ = folder.sync_all();
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        fs::write(&path, "x = 2\n").unwrap();
+        let error = write_atomically(&path, b"x = 1\n", "x = 3\n").unwrap_err();
+        assert!(error.contains("changed on disk"), "{error}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 2\n");
+        // Nothing is left behind in the folder.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        write_atomically(&path, b"x = 2\n", "x = 3\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "x = 3\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_through_a_symlink_replaces_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.py");
+        let link = dir.path().join("link.py");
+        fs::write(&target, "x = 1\n").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomically(&link, b"x = 1\n", "x = 2\n").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "x = 2\n");
+    }
 }

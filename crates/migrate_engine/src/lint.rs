@@ -8,7 +8,7 @@ use ruff_text_size::Ranged;
 
 use crate::checker::{Checker, RuleSet};
 use crate::diagnostic::Diagnostic;
-use crate::edit::apply_fixes;
+use crate::edit::{Fix, apply_fixes};
 use crate::noqa::NoqaDirectives;
 use crate::semantic::SemanticModel;
 use crate::source::{Position, SourceText};
@@ -81,10 +81,19 @@ pub struct Fixed {
     pub text: String,
     /// How many findings were fixed.
     pub fixed: usize,
-    /// Findings whose fix was dropped because the result did not parse.
-    pub dropped: Vec<Diagnostic>,
+    /// Findings whose fix was dropped because the result did not parse (a bug in a rule).
+    pub dropped: Vec<DroppedFix>,
     /// What is left to report in the fixed text.
     pub remaining: Vec<Diagnostic>,
+}
+
+/// A fix that was not applied because the text would not parse with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedFix {
+    pub code: &'static str,
+    pub message: String,
+    /// Where the finding was, in the text of the round that tried it.
+    pub position: Position,
 }
 
 /// Fixes can enable or collide with other fixes: apply, re-check, repeat, up to this many times.
@@ -95,11 +104,11 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
     let mut text = source.to_string();
     let mut diagnostics = check(source, path, rules)?;
     let mut fixed = 0;
-    let mut dropped = Vec::new();
+    let mut dropped: Vec<DroppedFix> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let fixable: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.fix.is_some() && !dropped.contains(*diagnostic))
+            .filter(|diagnostic| diagnostic.fix.is_some())
             .collect();
         if fixable.is_empty() {
             break;
@@ -110,15 +119,16 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
                 .iter()
                 .filter_map(|diagnostic| diagnostic.fix.as_ref()),
         );
-        let next = match parse(&applied.text, path) {
+        let (next_text, parsed) = match parse(&applied.text, path) {
             Ok(parsed) => {
                 fixed += applied.applied;
-                Some((applied.text, parsed))
+                (applied.text, parsed)
             }
-            Err(_) => apply_one_by_one(&text, path, &fixable, &mut fixed, &mut dropped),
-        };
-        let Some((next_text, parsed)) = next else {
-            break;
+            Err(_) => {
+                let kept = keep_parsable_fixes(&text, path, &fixable, &mut dropped);
+                fixed += kept.applied;
+                (kept.text, kept.parsed)
+            }
         };
         if next_text == text {
             break;
@@ -126,38 +136,110 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
         diagnostics = check_parsed(&next_text, path, &parsed, rules);
         text = next_text;
     }
-    let remaining = diagnostics;
+    dropped.dedup();
     Ok(Fixed {
         text,
         fixed,
         dropped,
-        remaining,
+        remaining: diagnostics,
     })
 }
 
-/// When the fixes together do not parse: apply them one at a time, keeping each that leaves
-/// parsable text, and set aside the others.
-fn apply_one_by_one(
+struct Kept {
+    text: String,
+    parsed: Parsed<ModModule>,
+    applied: usize,
+}
+
+/// When the fixes together do not parse: add them one at a time to the set that still
+/// parses, and set aside each that breaks it. Fixes keep their offsets into `text`.
+fn keep_parsable_fixes(
     text: &str,
     path: &Path,
     fixable: &[&Diagnostic],
-    fixed: &mut usize,
-    dropped: &mut Vec<Diagnostic>,
-) -> Option<(String, Parsed<ModModule>)> {
-    let mut current = text.to_string();
-    let mut parsed = None;
+    dropped: &mut Vec<DroppedFix>,
+) -> Kept {
+    let source = SourceText::new(text);
+    let mut kept: Vec<&Fix> = Vec::new();
     for diagnostic in fixable {
         let fix = diagnostic.fix.as_ref().expect("only fixable diagnostics");
-        let candidate = apply_fixes(&current, [fix]);
-        match parse(&candidate.text, path) {
-            Ok(result) if candidate.applied == 1 => {
-                current = candidate.text;
-                parsed = Some(result);
-                *fixed += 1;
-            }
-            Ok(_) => {}
-            Err(_) => dropped.push((*diagnostic).clone()),
+        if kept.contains(&fix) {
+            continue;
+        }
+        let candidate = apply_fixes(text, kept.iter().copied().chain([fix]));
+        if parse(&candidate.text, path).is_ok() {
+            kept.push(fix);
+        } else {
+            dropped.push(DroppedFix {
+                code: diagnostic.code,
+                message: diagnostic.message.clone(),
+                position: source.position(diagnostic.start()),
+            });
         }
     }
-    parsed.map(|parsed| (current, parsed))
+    let kept_fixes = fixable
+        .iter()
+        .filter_map(|diagnostic| diagnostic.fix.as_ref())
+        .filter(|fix| kept.contains(fix));
+    let applied = apply_fixes(text, kept_fixes);
+    let parsed = parse(&applied.text, path).expect("checked fix by fix");
+    Kept {
+        text: applied.text,
+        parsed,
+        applied: applied.applied,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ruff_python_ast::Expr;
+
+    use super::*;
+    use crate::checker::Rule;
+    use crate::edit::Edit;
+    use crate::semantic::TrackedModules;
+
+    /// Rewrites `bad` into text that does not parse and `good` into `fine`.
+    struct Careless;
+
+    impl Rule for Careless {
+        fn code(&self) -> &'static str {
+            "T001"
+        }
+
+        fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
+            let Expr::Name(name) = expr else {
+                return;
+            };
+            let replacement = match name.id.as_str() {
+                "bad" => "(",
+                "good" => "fine",
+                _ => return,
+            };
+            let fix = Fix::edit(Edit::replace(name.range(), replacement));
+            checker.report(
+                Diagnostic::new("T001", format!("`{}`", name.id), name.range()).with_fix(fix),
+            );
+        }
+    }
+
+    #[test]
+    fn fixes_that_break_the_code_are_dropped_and_reported() {
+        let rules = RuleSet::new(vec![Box::new(Careless)], TrackedModules::default());
+        let source = "a = good\nb = bad\nc = good\n";
+        let fixed = fix(source, Path::new("t.py"), &rules).unwrap();
+        assert_eq!(fixed.text, "a = fine\nb = bad\nc = fine\n");
+        assert_eq!(fixed.fixed, 2);
+        assert_eq!(
+            fixed.dropped,
+            [DroppedFix {
+                code: "T001",
+                message: "`bad`".to_string(),
+                position: Position { line: 2, column: 5 },
+            }]
+        );
+        assert!(parses(&fixed.text, Path::new("t.py")));
+        // What is left is the finding whose fix was dropped, still offered.
+        assert_eq!(fixed.remaining.len(), 1);
+    }
 }

@@ -1,0 +1,350 @@
+//! Hostile inputs: each gets a clear one-line error naming the file (or is handled), the
+//! other files are still processed, and nothing is written that should not be.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::{fix_stdin, migrate};
+
+const OLD: &str = "import numpy as np\nx = np.float_(1)\n";
+const NEW: &str = "import numpy as np\nx = np.float64(1)\n";
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    fs::write(dir.join(name), content).unwrap();
+}
+
+/// Run `--fix` on `name` next to a good file; return the run, after checking that the good
+/// file was fixed and that `name` is byte-identical.
+fn fix_next_to_a_good_file(name: &str, content: &[u8]) -> common::Run {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.py", OLD);
+    write(dir.path(), name, content);
+    let run = migrate(dir.path(), &["--fix", "good.py", name], None);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("good.py")).unwrap(),
+        NEW,
+        "{run:?}"
+    );
+    assert_eq!(
+        fs::read(dir.path().join(name)).unwrap(),
+        content,
+        "{name} was changed"
+    );
+    run
+}
+
+/// The single error line of a run.
+fn error_line(run: &common::Run) -> &str {
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one error line: {}", run.stderr);
+    lines[0]
+}
+
+#[test]
+fn invalid_utf8_is_an_error() {
+    let run = fix_next_to_a_good_file("latin1.py", b"# coding: latin-1\nx = '\xe9'\n");
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        error_line(&run),
+        "error: latin1.py: not valid UTF-8 (invalid byte at offset 23); only UTF-8 sources are supported"
+    );
+}
+
+#[test]
+fn a_nul_byte_is_an_error() {
+    let run = fix_next_to_a_good_file("nul.py", b"import numpy as np\nx = np.float_\0\n");
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        error_line(&run),
+        "error: nul.py: contains a NUL byte at offset 32; not a Python source file"
+    );
+}
+
+#[test]
+fn a_binary_file_named_py_is_an_error() {
+    let png: Vec<u8> = [
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d,
+    ]
+    .into_iter()
+    .chain(0..=255)
+    .collect();
+    let run = fix_next_to_a_good_file("image.py", &png);
+    assert_eq!(run.code, 2);
+    assert!(
+        error_line(&run).starts_with("error: image.py: not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
+
+    // Control characters that are valid UTF-8 do not parse.
+    let run = fix_next_to_a_good_file("control.py", b"\x01\x02\x03 np.float_ \x04\n");
+    assert_eq!(run.code, 2);
+    assert!(
+        error_line(&run).starts_with("error: control.py: 1:1: syntax error"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_and_the_file_is_untouched() {
+    let run = fix_next_to_a_good_file("broken.py", b"import numpy as np\nx = np.float_(\ndef\n");
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        error_line(&run),
+        "error: broken.py: 2:15: syntax error: Expected `)`, found newline"
+    );
+}
+
+#[test]
+fn an_empty_file_is_fine() {
+    let run = fix_next_to_a_good_file("empty.py", b"");
+    assert_eq!(run.code, 0, "{run:?}");
+    let (out, code) = fix_stdin(b"", &[]);
+    assert_eq!((out.as_slice(), code), (&b""[..], 0));
+}
+
+#[test]
+fn a_50_mb_file_is_checked() {
+    let mut source = String::from("import numpy as np\n");
+    let mut index = 0;
+    while source.len() < 50_000_000 {
+        source.push_str(&format!(
+            "def f{index}(a, b):\n    return a + b * 2  # comment\n\n"
+        ));
+        index += 1;
+    }
+    source.push_str("x = np.float_\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "big.py", &source);
+    let run = migrate(dir.path(), &["--fix", "big.py"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let fixed = fs::read_to_string(dir.path().join("big.py")).unwrap();
+    assert_eq!(fixed.len(), source.len() + 1);
+    assert!(fixed.ends_with("x = np.float64\n"));
+}
+
+#[test]
+fn nesting_10000_deep_does_not_overflow() {
+    let depth = 10_000;
+    let parentheses = format!(
+        "import numpy as np\nx = {}np.float_{}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let lists = format!(
+        "import numpy as np\nx = {}np.NaN{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let calls = format!(
+        "import numpy as np\nx = {}np.Inf{}\n",
+        "f(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let operators = format!(
+        "import numpy as np\nx = {}\n",
+        vec!["np.NaN"; depth].join(" + ")
+    );
+    let mut blocks = String::from("import numpy as np\n");
+    for level in 0..1_000 {
+        blocks.push_str(&format!("{}if x:\n", " ".repeat(level)));
+    }
+    blocks.push_str(&format!("{}y = np.float_\n", " ".repeat(1_000)));
+    for (name, source) in [
+        ("parentheses", parentheses),
+        ("lists", lists),
+        ("calls", calls),
+        ("operators", operators),
+        ("blocks", blocks),
+    ] {
+        let (fixed, code) = fix_stdin(source.as_bytes(), &[]);
+        assert_eq!(code, 0, "{name}");
+        let fixed = String::from_utf8(fixed).unwrap();
+        assert!(
+            !fixed.contains("np.float_") && !fixed.contains("np.NaN") && !fixed.contains("np.Inf"),
+            "{name}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_dangling_links_are_errors_not_hangs() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("pkg")).unwrap();
+    write(&root.join("pkg"), "good.py", OLD);
+    symlink("..", root.join("pkg/up")).unwrap(); // a folder loop: not followed
+    symlink("self.py", root.join("pkg/self.py")).unwrap(); // a link to itself
+    symlink("missing.py", root.join("pkg/dangling.py")).unwrap();
+    let run = migrate(
+        root,
+        &["--fix", "pkg", "pkg/self.py", "pkg/dangling.py"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    let errors: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        errors,
+        [
+            "error: pkg/self.py: Too many levels of symbolic links (os error 40)",
+            "error: pkg/dangling.py: No such file or directory (os error 2)",
+        ]
+    );
+    assert_eq!(fs::read_to_string(root.join("pkg/good.py")).unwrap(), NEW);
+}
+
+#[test]
+fn a_folder_given_as_a_file_and_a_missing_path_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("odd.py")).unwrap();
+    write(dir.path(), "good.py", OLD);
+    let run = migrate(dir.path(), &["--fix", "good.py", "missing.py"], None);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        error_line(&run),
+        "error: missing.py: No such file or directory (os error 2)"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("good.py")).unwrap(), NEW);
+    // A folder that ends in `.py` is a folder: walked, not read.
+    let run = migrate(dir.path(), &["odd.py"], None);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Unreadable files and folders. Root reads everything, so the binary runs as `nobody` then.
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_folders_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o777)).unwrap();
+    for name in ["good.py", "secret.py"] {
+        write(root, name, OLD);
+        fs::set_permissions(root.join(name), fs::Permissions::from_mode(0o666)).unwrap();
+    }
+    fs::create_dir(root.join("locked")).unwrap();
+    write(&root.join("locked"), "inside.py", OLD);
+    fs::set_permissions(root.join("secret.py"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+
+    let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let output = if is_root {
+        // `nobody` must be able to run the binary and reach the folder.
+        Command::new("runuser")
+            .args([
+                "-u",
+                "nobody",
+                "--",
+                env!("CARGO_BIN_EXE_migrate"),
+                "--fix",
+                ".",
+            ])
+            .current_dir(root)
+            .output()
+            .expect("runuser (util-linux) runs the binary as nobody")
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .args(["--fix", "."])
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let mut errors: Vec<&str> = stderr.lines().collect();
+    errors.sort_unstable();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(
+        errors[0].starts_with("error: ./locked: ") && errors[0].contains("Permission denied"),
+        "{stderr}"
+    );
+    assert!(
+        errors[1].starts_with("error: ./secret.py: cannot read: Permission denied"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(root.join("good.py")).unwrap(), NEW);
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn a_panic_is_an_error_of_its_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.py", "b.py", "c.py"] {
+        write(dir.path(), name, OLD);
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .args(["--fix", "."])
+        .current_dir(dir.path())
+        .env("MIGRATE_DEBUG_PANIC_ON", "b.py")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with(
+            "error: ./b.py: internal error (a bug in migrate), file left unchanged: panicked at"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(dir.path().join("a.py")).unwrap(), NEW);
+    assert_eq!(fs::read_to_string(dir.path().join("b.py")).unwrap(), OLD);
+    assert_eq!(fs::read_to_string(dir.path().join("c.py")).unwrap(), NEW);
+}
+
+#[test]
+fn new_python_syntax_parses_and_is_fixed() {
+    let source = "\
+import numpy as np
+
+type Vector[T: np.generic] = np.ndarray  # PEP 695 (3.12)
+
+def first[T](items: list[T]) -> T:
+    return items[0] * np.float_(1)
+
+class Box[T]:
+    value: T
+
+name = f\"{np.NaN!r:>{10}} {f'{np.Inf}'} {\"nested\"}\"  # PEP 701 (3.12)
+
+match np.float_(2):
+    case 2.0 if np.NaN != np.NaN:
+        pass
+    case _:
+        pass
+
+try:
+    pass
+except ValueError, TypeError:  # PEP 758 (3.14)
+    x = np.Inf
+
+template = t\"{np.PINF}\"  # PEP 750 (3.14)
+";
+    let (fixed, code) = fix_stdin(source.as_bytes(), &[]);
+    assert_eq!(code, 0);
+    let fixed = String::from_utf8(fixed).unwrap();
+    let expected = source
+        .replace("np.float_", "np.float64")
+        .replace("np.NaN", "np.nan")
+        .replace("np.Inf", "np.inf")
+        .replace("np.PINF", "np.inf");
+    assert_eq!(fixed, expected);
+}
+
+#[test]
+fn tabs_form_feeds_and_crlf_survive() {
+    let source = "import numpy as np\r\n\x0c\r\nclass A:\r\n\tdef f(self):\r\n\t\treturn np.float_\t# tab\r\n\x0c\r\n";
+    let (fixed, code) = fix_stdin(source.as_bytes(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        String::from_utf8(fixed).unwrap(),
+        source.replace("np.float_", "np.float64")
+    );
+}
