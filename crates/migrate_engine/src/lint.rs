@@ -136,6 +136,13 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
         diagnostics = check_parsed(&next_text, path, &parsed, rules);
         text = next_text;
     }
+    // A fix set aside in one round may have been applied in a later one (two removals that
+    // empty an import together, one after the other): only those still waiting count.
+    dropped.retain(|dropped| {
+        diagnostics.iter().any(|left| {
+            left.fix.is_some() && left.code == dropped.code && left.message == dropped.message
+        })
+    });
     dropped.dedup();
     Ok(Fixed {
         text,

@@ -182,12 +182,16 @@ fn comma_before_and_item(source: &SourceText, items: &[TextRange], index: usize)
 
 /// Remove a whole simple statement. `body` is the block that holds it: a block cannot be
 /// empty, so the only statement of a block becomes `pass`; so does a statement that shares
-/// its line with another or with a comment (the comment is kept).
-pub fn remove_statement(source: &SourceText, stmt: &Stmt, body: &[Stmt]) -> Edit {
+/// its line with another or with a comment (the comment is kept). `None` when a comment is
+/// inside the statement (`from x import (a,  # why`): it would be lost.
+pub fn remove_statement(source: &SourceText, stmt: &Stmt, body: &[Stmt]) -> Option<Edit> {
+    if source.slice(stmt.range()).contains('#') {
+        return None;
+    }
     let lines = (body.len() > 1)
         .then(|| whole_lines(source, stmt.range()))
         .flatten();
-    lines.unwrap_or_else(|| Edit::replace(stmt.range(), "pass"))
+    Some(lines.unwrap_or_else(|| Edit::replace(stmt.range(), "pass")))
 }
 
 /// Insert `statement` on a new line after `stmt`, at the same indentation. `None` when `stmt`

@@ -393,7 +393,7 @@ impl TableRule {
         let source = checker.source();
         if site.names().len() == 1 {
             if source.slice(site.stmt.range()).contains('#') {
-                return Err("The import holds a comment; move it by hand".to_string());
+                return Err(COMMENT_IN_IMPORT.to_string());
             }
             return Ok(vec![Edit::replace(site.stmt.range(), statement)]);
         }
@@ -444,6 +444,8 @@ fn private_module_of(site: ImportSite) -> Option<&'static PrivateModuleRow> {
 fn module_lifecycle(module: &PrivateModuleRow) -> String {
     naming::lifecycle(module.deprecated, module.removed)
 }
+
+const COMMENT_IN_IMPORT: &str = "The import holds a comment; change it by hand";
 
 pub const PRIVATE_MODULE: &str = crate::rules::private_module::CODE;
 
@@ -556,7 +558,9 @@ impl TableRule {
             if !builtin_free {
                 return ImportPlan::None(format!("`{builtin}` is rebound in this file"));
             }
-            let mut edits = removal(checker, site);
+            let Some(mut edits) = removal(checker, site) else {
+                return ImportPlan::None(COMMENT_IN_IMPORT.to_string());
+            };
             if local != builtin {
                 match renamed_uses(checker, binding, local, builtin) {
                     Some(uses) => edits.extend(uses),
@@ -598,7 +602,7 @@ impl TableRule {
         let source = checker.source();
         if site.names().len() == 1 {
             if source.slice(site.stmt.range()).contains('#') {
-                return ImportPlan::None("The import holds a comment; move it by hand".to_string());
+                return ImportPlan::None(COMMENT_IN_IMPORT.to_string());
             }
             edits.push(Edit::replace(site.stmt.range(), statement));
         } else {
@@ -673,10 +677,12 @@ impl TableRule {
         if binding.module_level && checker.model().in_dunder_all(&binding.name) {
             return ImportPlan::None(format!("`{}` is re-exported in `__all__`", binding.name));
         }
-        ImportPlan::Whole(
-            Fix::new(removal(checker, site)),
-            "Remove the unused import".to_string(),
-        )
+        match removal(checker, site) {
+            Some(edits) => {
+                ImportPlan::Whole(Fix::new(edits), "Remove the unused import".to_string())
+            }
+            None => ImportPlan::None(COMMENT_IN_IMPORT.to_string()),
+        }
     }
 
     /// The fix of one use, given where it stands.
@@ -867,12 +873,17 @@ fn free_builtins(text: &str) -> impl Iterator<Item = &str> {
         .filter(|word| !word.contains('.') && is_python_builtin(word))
 }
 
-/// Take the import of one name out: the name from its statement, or the whole statement.
-fn removal(checker: &Checker, site: ImportSite) -> Vec<Edit> {
+/// Take the import of one name out: the name from its statement, or the whole statement
+/// (`None` when that would lose a comment inside it).
+fn removal(checker: &Checker, site: ImportSite) -> Option<Vec<Edit>> {
     if site.names().len() > 1 {
-        remove_import_name(checker.source(), site.names(), site.index)
+        Some(remove_import_name(
+            checker.source(),
+            site.names(),
+            site.index,
+        ))
     } else {
-        vec![remove_statement(checker.source(), site.stmt, site.body)]
+        remove_statement(checker.source(), site.stmt, site.body).map(|edit| vec![edit])
     }
 }
 

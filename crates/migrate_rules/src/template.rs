@@ -79,7 +79,7 @@ fn value(name: &str, source: &SourceText, values: &Values) -> Option<String> {
             let arguments = &values.call?.arguments;
             Some(source.slice(inside_parentheses(arguments)).to_string())
         }
-        "index" => values.index.map(|index| argument_text(source, index)),
+        "index" => values.index.and_then(|index| index_text(source, index)),
         _ => {
             let (position, format) = match name.split_once(':') {
                 Some((position, format)) => (position, Some(format)),
@@ -101,13 +101,36 @@ fn value(name: &str, source: &SourceText, values: &Values) -> Option<String> {
     }
 }
 
-/// An argument as written; a bare generator expression (`f(x for x in y)`) gets the
-/// parentheses it needs once it is not the only argument.
+/// An argument as written, parenthesised where it needs to be once it stands among other
+/// arguments: a bare generator (`f(x for x in y)`), `yield`, an assignment expression.
 fn argument_text(source: &SourceText, arg: &Expr) -> String {
     let text = source.slice(arg.range());
     match arg {
         Expr::Generator(generator) if !generator.parenthesized => format!("({text})"),
+        Expr::Yield(_) | Expr::YieldFrom(_) | Expr::Named(_) | Expr::Lambda(_) => {
+            format!("({text})")
+        }
         _ => text.to_string(),
+    }
+}
+
+/// A subscript's index as one argument: `np.nbytes[a, b]` indexes with the tuple `(a, b)`;
+/// a slice is no value at all (`None`).
+fn index_text(source: &SourceText, index: &Expr) -> Option<String> {
+    match index {
+        Expr::Slice(_) | Expr::Starred(_) => None,
+        Expr::Tuple(tuple)
+            if tuple
+                .elts
+                .iter()
+                .any(|elt| elt.is_slice_expr() || elt.is_starred_expr()) =>
+        {
+            None
+        }
+        Expr::Tuple(tuple) if !tuple.parenthesized => {
+            Some(format!("({})", source.slice(index.range())))
+        }
+        _ => Some(argument_text(source, index)),
     }
 }
 
