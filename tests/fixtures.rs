@@ -28,6 +28,16 @@ fn snapshot_of(path: &Path) -> String {
 
     let check = migrate(folder, &with(&["--output-format", "full"]), None);
     assert_ne!(check.code, 2, "{name}: {}", check.stderr);
+    // The prefilter never loses a finding.
+    let unfiltered = migrate(
+        folder,
+        &with(&["--output-format", "full", "--no-prefilter"]),
+        None,
+    );
+    assert_eq!(
+        check.stdout, unfiltered.stdout,
+        "{name}: the prefilter changes the findings"
+    );
     let diff = migrate(folder, &with(&["--diff"]), None);
     assert_ne!(diff.code, 2, "{name}: {}", diff.stderr);
 

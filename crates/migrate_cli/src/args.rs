@@ -44,6 +44,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = OutputFormat::Concise)]
     pub output_format: OutputFormat,
 
+    /// Parse every file. By default a file that cannot contain anything to migrate (judged
+    /// from its bytes: no import of numpy, none of the rules' trigger words) is not parsed,
+    /// so its syntax errors are not reported either.
+    #[arg(long)]
+    pub no_prefilter: bool,
+
     /// The file name to report (and to find the project by) for source read from stdin.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

@@ -117,7 +117,7 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("-"));
-    let rules = rule_set(&options(args, floor_for(args, &path)));
+    let rules = rules_for(args, floor_for(args, &path));
     let report = run::guarded(&path, || match std::str::from_utf8(&bytes) {
         Ok(source) => run::source_text(source, &path, mode, &rules),
         Err(_) => FileReport {
@@ -151,11 +151,16 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
     Ok(exit_code(mode, &summary, 0))
 }
 
-fn options(args: &Args, min_numpy: Version) -> Options {
-    Options {
+fn rules_for(args: &Args, min_numpy: Version) -> RuleSet {
+    let rules = rule_set(&Options {
         min_numpy,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+    });
+    if args.no_prefilter {
+        rules.without_prefilter()
+    } else {
+        rules
     }
 }
 
@@ -187,8 +192,7 @@ impl RuleSets {
             let floor = *floors
                 .entry(folder)
                 .or_insert_with(|| floor_for(args, file));
-            sets.entry(floor)
-                .or_insert_with(|| rule_set(&options(args, floor)));
+            sets.entry(floor).or_insert_with(|| rules_for(args, floor));
         }
         Self { floors, sets }
     }

@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 
 use crate::assignments::{Assigned, assignments};
 use crate::diagnostic::Diagnostic;
+use crate::prefilter::{Prefilter, Triggers};
 use crate::semantic::{Resolution, SemanticModel, TrackedModules};
 use crate::source::SourceText;
 
@@ -26,6 +27,12 @@ pub trait Rule: Send + Sync {
         &[]
     }
 
+    /// When the rule may report in a file, judged from its bytes (see [`Triggers`]); `None`:
+    /// anywhere. A rule must never report where its triggers do not hold.
+    fn triggers(&self) -> Option<Triggers> {
+        None
+    }
+
     /// A name or attribute chain that resolves to a tracked module or its members.
     fn reference<'a>(&self, _checker: &mut Checker<'a>, _reference: &Reference<'a>) {}
 
@@ -34,15 +41,37 @@ pub trait Rule: Send + Sync {
     fn expr<'a>(&self, _checker: &mut Checker<'a>, _expr: &'a Expr) {}
 }
 
-/// The rules to run, and the modules whose names they need resolved.
+/// The rules to run, the modules whose names they need resolved, and the prefilter of
+/// files in which none of them can report.
 pub struct RuleSet {
     rules: Vec<Box<dyn Rule>>,
     tracked: TrackedModules,
+    prefilter: Option<Prefilter>,
 }
 
 impl RuleSet {
     pub fn new(rules: Vec<Box<dyn Rule>>, tracked: TrackedModules) -> Self {
-        Self { rules, tracked }
+        let triggers: Vec<Option<Triggers>> = rules.iter().map(|rule| rule.triggers()).collect();
+        let prefilter = Prefilter::new(&triggers, &tracked);
+        Self {
+            rules,
+            tracked,
+            prefilter: Some(prefilter),
+        }
+    }
+
+    /// Parse and check every file, even those the rules' triggers rule out.
+    #[must_use]
+    pub fn without_prefilter(mut self) -> Self {
+        self.prefilter = None;
+        self
+    }
+
+    /// Whether any rule may report in `source` (always, without the prefilter).
+    pub fn may_report(&self, source: &str) -> bool {
+        self.prefilter
+            .as_ref()
+            .is_none_or(|prefilter| prefilter.may_report(source))
     }
 
     pub fn rules(&self) -> impl Iterator<Item = &dyn Rule> {

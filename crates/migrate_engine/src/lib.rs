@@ -4,6 +4,7 @@
 //! * [`semantic`]: which names refer to which imported modules;
 //! * [`checker`]: rules and the walk that runs them;
 //! * [`edit`]: edits, fixes and applying them; [`syntax_edits`]: edits that know Python;
+//! * [`prefilter`]: telling from the bytes that no rule can report in a file;
 //! * [`lint`]: check or fix one source text.
 
 pub mod assignments;
@@ -12,6 +13,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod lint;
 pub mod noqa;
+pub mod prefilter;
 pub mod semantic;
 pub mod source;
 pub mod syntax_edits;

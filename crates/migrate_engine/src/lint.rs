@@ -47,7 +47,11 @@ pub fn parses(source: &str, path: &Path) -> bool {
 }
 
 /// The findings of `rules` in `source`, in source order, without those `# noqa` silences.
+/// A source in which no rule can report (see [`crate::prefilter`]) is not even parsed.
 pub fn check(source: &str, path: &Path, rules: &RuleSet) -> Result<Vec<Diagnostic>, SyntaxError> {
+    if !rules.may_report(source) {
+        return Ok(Vec::new());
+    }
     let parsed = parse(source, path)?;
     Ok(check_parsed(source, path, &parsed, rules))
 }

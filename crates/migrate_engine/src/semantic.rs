@@ -45,6 +45,11 @@ impl TrackedModules {
         }
     }
 
+    /// The tracked top-level packages.
+    pub fn roots(&self) -> impl Iterator<Item = &str> {
+        self.roots.iter().map(|root| &**root)
+    }
+
     pub fn is_tracked(&self, module: &str) -> bool {
         let root = module.split('.').next().unwrap_or(module);
         self.roots.contains(root)

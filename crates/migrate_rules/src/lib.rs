@@ -11,6 +11,7 @@ pub mod rules;
 pub mod table;
 mod table_rule;
 mod template;
+mod triggers;
 pub mod version;
 
 use migrate_engine::checker::{Rule, RuleSet};

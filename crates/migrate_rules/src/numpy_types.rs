@@ -2,6 +2,7 @@
 //! with: `np.zeros(3)`, `np.asarray(x).T`, `a[0]` of such an array, or a name bound only to
 //! such values or annotated `np.ndarray` / `npt.NDArray[...]`.
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use migrate_engine::assignments::Assigned;
 use migrate_engine::ast::Expr;
 use migrate_engine::checker::Checker;
@@ -174,6 +175,136 @@ fn is_array_function(qualified: &str) -> bool {
     qualified
         .strip_prefix("numpy.")
         .is_some_and(|name| ARRAY_FUNCTIONS.contains(&name))
+}
+
+/// From the bytes alone, whether one of the attribute names at `starts` is assigned
+/// (`x.shape = ...`) on what [`is_numpy_array`] may prove an array: a call, a subscript, a
+/// `.T`, or a name that something assigns or annotates. It errs towards `true`.
+pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
+    let bytes = source.as_bytes();
+    let mut names = Vec::new();
+    for &start in starts {
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|byte| is_identifier_byte(**byte))
+                .count();
+        if !assigned_after(bytes, end) || in_comment(bytes, start) {
+            continue;
+        }
+        let Some((dot, _)) = last_before(bytes, start) else {
+            continue;
+        };
+        if bytes[dot] != b'.' {
+            continue;
+        }
+        // Past a line break, a comment may hide the receiver's end.
+        let Some((last, false)) = last_before(bytes, dot) else {
+            return true;
+        };
+        match bytes[last] {
+            b')' | b']' => return true,
+            byte if is_identifier_byte(byte) => {
+                let first = bytes[..=last]
+                    .iter()
+                    .rev()
+                    .take_while(|byte| is_identifier_byte(**byte))
+                    .count();
+                let receiver = &source[last + 1 - first..=last];
+                let attribute_of =
+                    last_before(bytes, last + 1 - first).is_some_and(|(at, _)| bytes[at] == b'.');
+                if !attribute_of {
+                    names.push(receiver);
+                } else if receiver == "T" {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    if names.is_empty() {
+        return false;
+    }
+    names.sort_unstable();
+    names.dedup();
+    let automaton = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+        .build(&names)
+        .expect("names");
+    automaton.find_overlapping_iter(bytes).any(|found| {
+        let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
+        let alone = !source[..found.start()]
+            .chars()
+            .next_back()
+            .is_some_and(is_identifier_char)
+            && !source[found.end()..]
+                .chars()
+                .next()
+                .is_some_and(is_identifier_char);
+        alone && (assigned_after(bytes, found.end()) || annotated_after(bytes, found.end()))
+    })
+}
+
+/// Whether `at` is in a comment: after a `#` on its line, with no quote before that might
+/// open a string holding the `#`.
+fn in_comment(bytes: &[u8], at: usize) -> bool {
+    let line = &bytes[..at];
+    let line = &line[line
+        .iter()
+        .rposition(|byte| matches!(byte, b'\n' | b'\r'))
+        .map_or(0, |n| n + 1)..];
+    match line.iter().position(|byte| *byte == b'#') {
+        Some(comment) => !line[..comment]
+            .iter()
+            .any(|byte| matches!(byte, b'"' | b'\'')),
+        None => false,
+    }
+}
+
+fn is_identifier_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// Skips blanks, line breaks and comments, and (`parentheses`) closing parentheses:
+/// `(x) = 1` assigns `x`.
+fn skip_to_operator(bytes: &[u8], mut at: usize, parentheses: bool) -> usize {
+    loop {
+        match bytes.get(at) {
+            Some(b' ' | b'\t' | b'\x0c' | b'\n' | b'\r' | b'\\') => at += 1,
+            Some(b')') if parentheses => at += 1,
+            Some(b'#') => {
+                while !matches!(bytes.get(at), None | Some(b'\n' | b'\r')) {
+                    at += 1;
+                }
+            }
+            _ => return at,
+        }
+    }
+}
+
+/// Whether `=` (not `==`) follows `at`.
+fn assigned_after(bytes: &[u8], at: usize) -> bool {
+    let at = skip_to_operator(bytes, at, true);
+    bytes.get(at) == Some(&b'=') && bytes.get(at + 1) != Some(&b'=')
+}
+
+/// Whether `:` follows `at` (an annotation, or much else).
+fn annotated_after(bytes: &[u8], at: usize) -> bool {
+    bytes.get(skip_to_operator(bytes, at, false)) == Some(&b':')
+}
+
+/// The last byte before `at` that is not a blank or a line break, and whether a line break
+/// came between.
+fn last_before(bytes: &[u8], at: usize) -> Option<(usize, bool)> {
+    let mut broken = false;
+    for at in (0..at).rev() {
+        match bytes[at] {
+            b' ' | b'\t' | b'\x0c' => {}
+            b'\n' | b'\r' | b'\\' => broken = true,
+            _ => return Some((at, broken)),
+        }
+    }
+    None
 }
 
 /// `np.ndarray`, `npt.NDArray[...]`, `NDArray[np.float64]` (also as strings).

@@ -13,10 +13,13 @@ use migrate_engine::syntax_edits::{
 };
 use migrate_engine::text_size::{Ranged, TextRange};
 
+use migrate_engine::prefilter::Triggers;
+
 use crate::compat::in_compat_branch;
 use crate::naming::{self, display};
 use crate::table::{self, NameRow, PrivateModuleRow, tables};
 use crate::template::{self, Values};
+use crate::triggers;
 use crate::version::Version;
 
 /// A rule whose findings are rows of the tables with its code.
@@ -65,6 +68,26 @@ fn listed_module(module: &str) -> Option<(&str, Listed<'static>)> {
 }
 
 impl TableRule {
+    /// The rule reports references to its rows (and private modules) only.
+    pub fn triggers(&self) -> Triggers {
+        let tables = tables();
+        let names: Vec<&str> = if self.code == PRIVATE_MODULE {
+            tables
+                .private_modules
+                .iter()
+                .map(|module| module.path.as_str())
+                .collect()
+        } else {
+            tables
+                .names
+                .iter()
+                .filter(|row| row.code == self.code)
+                .map(|row| row.path.as_str())
+                .collect()
+        };
+        Triggers::any(vec![triggers::references(names)])
+    }
+
     pub fn reference<'a>(&self, checker: &mut Checker<'a>, reference: &Reference<'a>) {
         let Some((index, expr, found)) = reference
             .prefixes()

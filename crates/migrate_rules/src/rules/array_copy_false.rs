@@ -2,6 +2,7 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::syntax_edits::remove_arguments;
 use migrate_engine::text_size::Ranged;
 
@@ -50,6 +51,12 @@ impl Rule for ArrayCopyFalse {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        let copy_false = Inside::Keyword("copy".into(), Some("False".into()));
+        let call = Anchor::Call(vec!["numpy.array".into()]);
+        Some(Triggers::any(vec![Atom::Within(call, copy_false)]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {

@@ -2,9 +2,11 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::prefilter::Triggers;
 use migrate_engine::text_size::Ranged;
 
 use crate::naming;
+use crate::triggers;
 
 /// ## What it does
 /// Finds calls whose shape NumPy 2 no longer accepts, whatever their names:
@@ -52,6 +54,14 @@ impl Rule for CallShape {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        Some(Triggers::any(vec![
+            triggers::call_with(["numpy.sum"], &["for"]),
+            triggers::call_with(["numpy.finfo"], &["None"]),
+            triggers::call_with(FFTS_WITH_AXES, &["s"]),
+        ]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {

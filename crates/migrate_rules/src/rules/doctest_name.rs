@@ -4,6 +4,7 @@ use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
 use migrate_engine::parser::parse_unchecked_source;
+use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::text_size::{Ranged, TextRange, TextSize};
 
 use crate::naming::{self, display};
@@ -51,6 +52,13 @@ impl Rule for DoctestName {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        Some(Triggers::any(vec![Atom::Where(
+            ">>>".into(),
+            spells_listed_name,
+        )]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -166,16 +174,51 @@ fn removed_names(code: &str) -> Vec<Found> {
     if !parsed.errors().is_empty() {
         return Vec::new();
     }
-    let mut finder = Finder { found: Vec::new() };
+    let mut finder = Finder {
+        code,
+        found: Vec::new(),
+    };
     finder.visit_body(&parsed.syntax().body);
     finder.found
 }
 
-struct Finder {
+struct Finder<'c> {
+    code: &'c str,
     found: Vec<Found>,
 }
 
-impl Finder {
+/// Whether `source` (which has examples) spells a listed name from `np` or `numpy` as one
+/// word (`np.float_`), as the rule reports it.
+fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
+    let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
+    ["np.", "numpy."].iter().any(|base| {
+        source.match_indices(base).any(|(start, _)| {
+            if source[..start]
+                .chars()
+                .next_back()
+                .is_some_and(is_identifier_char)
+            {
+                return false;
+            }
+            let rest = &source[start + base.len()..];
+            let chain = &rest[..rest
+                .find(|c: char| !is_identifier_char(c) && c != '.')
+                .unwrap_or(rest.len())];
+            let tables = tables();
+            chain
+                .match_indices('.')
+                .map(|(dot, _)| dot)
+                .chain([chain.len()])
+                .any(|end| {
+                    let path = format!("numpy.{}", &chain[..end]);
+                    tables.name(&path).is_some_and(|row| row.module.is_none())
+                        || tables.private_module(&path).is_some()
+                })
+        })
+    })
+}
+
+impl Finder<'_> {
     /// The chain's base name and attributes, if it is `np.a.b` or `numpy.a.b`.
     fn chain(expr: &Expr) -> Option<(&str, Vec<&Expr>)> {
         let mut links = vec![expr];
@@ -192,7 +235,7 @@ impl Finder {
     }
 }
 
-impl<'a> Visitor<'a> for Finder {
+impl<'a> Visitor<'a> for Finder<'_> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         let Expr::Attribute(attribute) = expr else {
             walk_expr(self, expr);
@@ -214,11 +257,18 @@ impl<'a> Visitor<'a> for Finder {
             paths.push(path.clone());
         }
         // The longest listed prefix.
+        // Written as one word (`np.float_`, not `np . float_`), as the prefilter looks for it.
+        let spelled = |index: usize| {
+            let written = &self.code
+                [links[0].range().start().to_usize()..links[index].range().end().to_usize()];
+            written.strip_prefix(base) == paths[index].strip_prefix("numpy")
+        };
         if let Some((index, row)) = paths
             .iter()
             .enumerate()
             .rev()
             .find_map(|(i, path)| Some((i, tables().name(path)?)))
+            .filter(|(index, _)| spelled(*index))
         {
             let replacement = match row.fix() {
                 Some(table::Fix::Replace(new)) if row.fix_since.is_none() => new

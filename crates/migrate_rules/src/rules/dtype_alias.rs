@@ -2,6 +2,7 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::text_size::{Ranged, TextRange, TextSize};
 
 use crate::naming;
@@ -31,8 +32,8 @@ use crate::table::{DtypeStringRow, tables};
 /// ```
 ///
 /// ## Fix
-/// Only the alias inside the string changes, and only in plain string literals (not in
-/// implicit concatenations or strings with escapes). Every replacement existed in NumPy 1.x.
+/// Only the alias inside the string changes. Every replacement existed in NumPy 1.x.
+/// Strings with escapes and implicit concatenations are not checked.
 pub struct DtypeAlias;
 
 pub const CODE: &str = "NP203";
@@ -70,6 +71,28 @@ impl Rule for DtypeAlias {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        // An alias in a string in the value of a `dtype=`, in the arguments of
+        // `.astype(...)`, or in the dtype argument of a function that takes it by position.
+        let mut atoms = vec![
+            Atom::Within(
+                Anchor::Keyword("dtype".into()),
+                Inside::Check(may_hold_alias),
+            ),
+            Atom::Within(
+                Anchor::Called("astype".into()),
+                Inside::Argument(0, may_hold_alias),
+            ),
+        ];
+        for (function, position) in POSITIONAL_DTYPE {
+            atoms.push(Atom::Within(
+                Anchor::Call(vec![function.to_string()]),
+                Inside::Argument(*position, may_hold_alias),
+            ));
+        }
+        Some(Triggers::any(atoms))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -140,40 +163,57 @@ fn check_string(checker: &mut Checker, string: &ast::ExprStringLiteral) {
     if diagnostics.is_empty() {
         return;
     }
-    // Edits address the source only when it spells the value byte for byte.
-    let content = string
+    // Only a string that the source spells byte for byte is checked (not one with escapes
+    // or made of several parts): edits need it, and so does the prefilter, which looks for
+    // the aliases in the bytes.
+    let Some(content) = string
         .as_single_part_string()
-        .map(ast::StringLiteral::content_range);
-    let editable = content.filter(|range| checker.source().slice(*range) == value);
+        .map(ast::StringLiteral::content_range)
+        .filter(|range| checker.source().slice(*range) == value)
+    else {
+        return;
+    };
     for (span, row) in diagnostics {
         let message = format!(
             "The dtype alias `\"{}\"` {}",
             row.old,
             naming::lifecycle(row.deprecated, row.removed)
         );
-        let mut diagnostic = Diagnostic::new(CODE, message, string.range());
-        match editable {
-            Some(content) => {
-                let start =
-                    content.start() + TextSize::try_from(span.start).expect("a short string");
-                let range = TextRange::at(start, TextSize::of(row.old.as_str()));
-                diagnostic = diagnostic
-                    .with_fix(Fix::edit(Edit::replace(range, row.new.clone())))
-                    .with_help(format!("Use `\"{}\"`", row.new));
-            }
-            None => {
-                diagnostic = diagnostic.with_help(format!(
-                    "Use `\"{}\"` (this string is not fixed automatically)",
-                    row.new
-                ))
-            }
-        }
+        let start = content.start() + TextSize::try_from(span.start).expect("a short string");
+        let range = TextRange::at(start, TextSize::of(row.old.as_str()));
+        let diagnostic = Diagnostic::new(CODE, message, string.range())
+            .with_fix(Fix::edit(Edit::replace(range, row.new.clone())))
+            .with_help(format!("Use `\"{}\"`", row.new));
         checker.report(diagnostic);
     }
 }
 
 /// The alias in one comma-separated part of a dtype string (`"<a10"`, `" int0"`), with
 /// its position in the part.
+/// Whether `text`, an argument's source, may be a spec that [`check_spec`] reports on: a
+/// string or a list (maybe in parentheses) with an alias in a string.
+fn may_hold_alias(text: &str) -> bool {
+    let spec = text.trim_start_matches(|c: char| c.is_whitespace() || c == '(' || c == '\\');
+    let prefix = spec
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(spec.len());
+    let string = prefix <= 2 && spec[prefix..].starts_with(['"', '\'']);
+    // A comment may hide where the spec starts.
+    (string || spec.starts_with(['[', '#'])) && has_alias_string(text)
+}
+
+/// Whether `text` may hold a string that [`check_string`] reports. Each quote is tried as an
+/// opening one, so that every string without escapes is seen whole, wherever it starts.
+fn has_alias_string(text: &str) -> bool {
+    text.match_indices(['"', '\'']).any(|(open, quote)| {
+        let content = &text[open + 1..];
+        let content = content
+            .find(quote)
+            .map_or(content, |close| &content[..close]);
+        content.split(',').any(|part| alias_in(part).is_some())
+    })
+}
+
 fn alias_in(part: &str) -> Option<(std::ops::Range<usize>, &'static DtypeStringRow)> {
     let trimmed = part.trim_start();
     let mut start = part.len() - trimmed.len();

@@ -2,11 +2,13 @@ use migrate_engine::ast::{self as ast, AnyNodeRef, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::syntax_edits::inside_parentheses;
 use migrate_engine::text_size::{Ranged, TextRange};
 
 use crate::naming;
-use crate::numpy_types::{is_dtype, is_numpy_array};
+use crate::numpy_types::{is_dtype, is_numpy_array, may_assign_array_attribute};
+use crate::triggers;
 
 /// ## What it does
 /// Finds calls of the ndarray (and NumPy scalar) methods that NumPy 2 removed:
@@ -88,10 +90,8 @@ impl Rule for NdarrayMethod {
     }
 
     fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a ast::Stmt) {
-        let targets: &[Expr] = match stmt {
-            ast::Stmt::Assign(assign) => &assign.targets,
-            ast::Stmt::AugAssign(assign) => std::slice::from_ref(&*assign.target),
-            _ => return,
+        let ast::Stmt::Assign(ast::StmtAssign { targets, .. }) = stmt else {
+            return;
         };
         for target in targets {
             let Expr::Attribute(attribute) = target else {
@@ -112,6 +112,25 @@ impl Rule for NdarrayMethod {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        let numpy = vec![triggers::references(["numpy"])];
+
+        let assignments = ASSIGNED_ATTRIBUTES
+            .iter()
+            .map(|(name, ..)| Atom::Where((*name).to_string(), may_assign_array_attribute))
+            .collect();
+        let triggers = Triggers::any(triggers::words(&[
+            "ptp",
+            "itemset",
+            "newbyteorder",
+            "ndincr",
+        ]))
+        .or(vec![triggers::words(&["ctypes"])])
+        .or(vec![triggers::words(&["tostring"]), numpy.clone()])
+        .or(vec![assignments, numpy]);
+        Some(triggers)
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {

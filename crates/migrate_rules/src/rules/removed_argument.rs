@@ -2,6 +2,7 @@ use migrate_engine::ast::{self as ast, ArgOrKeyword, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::syntax_edits::remove_arguments;
 use migrate_engine::text_size::{Ranged, TextRange};
 
@@ -50,6 +51,21 @@ impl Rule for RemovedArgument {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        let calls = tables().arguments.iter().map(|row| {
+            let inside = match &row.keyword {
+                Some(keyword) => Inside::Keyword(
+                    keyword.clone(),
+                    row.replace_value.as_ref().map(|change| change.from.clone()),
+                ),
+                // Passed at `position`: that many commas come before it.
+                None => Inside::Commas(row.position.unwrap_or_default()),
+            };
+            Atom::Within(Anchor::Call(row.functions.clone()), inside)
+        });
+        Some(Triggers::any(calls.collect()))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {

@@ -1,5 +1,6 @@
 use migrate_engine::ast::Stmt;
 use migrate_engine::checker::{Checker, Reference, Rule};
+use migrate_engine::prefilter::Triggers;
 
 use crate::table_rule::TableRule;
 
@@ -48,6 +49,10 @@ impl Rule for RemovedName {
 
     fn noqa_aliases(&self) -> &'static [&'static str] {
         &["NPY201"]
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        Some(self.0.triggers())
     }
 
     fn reference<'a>(&self, checker: &mut Checker<'a>, reference: &Reference<'a>) {
