@@ -159,6 +159,9 @@ pub fn source_text(source: &str, path: &Path, mode: Mode, rules: &RuleSet) -> Fi
 }
 
 fn findings(text: &str, diagnostics: &[Diagnostic]) -> Vec<Finding> {
+    if diagnostics.is_empty() {
+        return Vec::new();
+    }
     let source = SourceText::new(text);
     diagnostics
         .iter()

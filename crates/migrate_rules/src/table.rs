@@ -1,9 +1,10 @@
 //! The migration tables of `rules/numpy2.toml` and `rules/private_modules.toml`, embedded in
 //! the binary.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::version::Version;
@@ -297,9 +298,9 @@ pub struct Tables {
     pub private_modules: Vec<PrivateModuleRow>,
     pub arguments: Vec<ArgumentRow>,
     pub examples: Vec<ExampleRow>,
-    names_by_path: HashMap<String, usize>,
-    arguments_by_function: HashMap<String, Vec<usize>>,
-    private_modules_by_path: HashMap<String, usize>,
+    names_by_path: FxHashMap<String, usize>,
+    arguments_by_function: FxHashMap<String, Vec<usize>>,
+    private_modules_by_path: FxHashMap<String, usize>,
     modules: Vec<ModuleRow>,
 }
 
@@ -316,7 +317,7 @@ impl Tables {
             .flat_map(|module| module.member_rows(&all_names))
             .collect();
         all_names.extend(members);
-        let mut private_modules_by_path = HashMap::new();
+        let mut private_modules_by_path = FxHashMap::default();
         for (index, module) in private.private_module.iter().enumerate() {
             if private_modules_by_path
                 .insert(module.path.clone(), index)
@@ -325,7 +326,7 @@ impl Tables {
                 return Err(format!("private module `{}` is listed twice", module.path));
             }
         }
-        let mut names_by_path = HashMap::new();
+        let mut names_by_path = FxHashMap::default();
         for (index, row) in all_names.iter().enumerate() {
             if row.fix_count() > 1 {
                 return Err(format!("`{}` has more than one fix", row.path));
@@ -340,7 +341,7 @@ impl Tables {
                 return Err(format!("`{}` is listed twice", row.path));
             }
         }
-        let mut arguments_by_function: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut arguments_by_function: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (index, row) in raw.argument.iter().enumerate() {
             let actions = [
                 row.rename.is_some(),

@@ -362,7 +362,9 @@ impl Prefilter {
             }
         };
         let automaton = &self.words.automaton;
-        if self.words.overlapping {
+        if automaton.patterns_len() == 0 {
+            // No word to find (searching would still read every byte).
+        } else if self.words.overlapping {
             automaton
                 .find_overlapping_iter(source)
                 .for_each(&mut record);
