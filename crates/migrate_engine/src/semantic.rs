@@ -27,7 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 #[derive(Debug, Default)]
 pub struct TrackedModules {
     roots: FxHashSet<Box<str>>,
-    exports: FxHashMap<Box<str>, Vec<Name>>,
+    exports: FxHashMap<Box<str>, FxHashSet<Name>>,
 }
 
 impl TrackedModules {
@@ -38,11 +38,11 @@ impl TrackedModules {
 
     /// `from module import *` binds `name` (only the names rules care about are needed).
     pub fn add_export(&mut self, module: &str, name: &str) {
-        let names = self.exports.entry(module.into()).or_default();
-        let name = Name::new(name);
-        if !names.contains(&name) {
-            names.push(name);
-        }
+        let names = match self.exports.get_mut(module) {
+            Some(names) => names,
+            None => self.exports.entry(module.into()).or_default(),
+        };
+        names.insert(Name::new(name));
     }
 
     /// The tracked top-level packages.
@@ -55,8 +55,8 @@ impl TrackedModules {
         self.roots.contains(root)
     }
 
-    fn exports(&self, module: &str) -> &[Name] {
-        self.exports.get(module).map_or(&[], Vec::as_slice)
+    fn exports(&self, module: &str) -> impl Iterator<Item = &Name> {
+        self.exports.get(module).into_iter().flatten()
     }
 }
 
@@ -299,8 +299,7 @@ fn interesting_names(body: &[Stmt], tracked: &TrackedModules) -> FxHashSet<Name>
                     }
                     for alias in &import.names {
                         if &alias.name == "*" {
-                            self.names
-                                .extend(self.tracked.exports(module).iter().cloned());
+                            self.names.extend(self.tracked.exports(module).cloned());
                         } else {
                             self.names
                                 .insert(alias.asname.as_ref().unwrap_or(&alias.name).id.clone());

@@ -101,7 +101,13 @@ pub fn rule_set(options: &Options) -> RuleSet {
 fn tracked_modules() -> TrackedModules {
     let mut tracked = TrackedModules::default();
     tracked.track("numpy");
-    for row in &table::tables().names {
+    let tables = table::tables();
+    for module in &tables.private_modules {
+        for member in tables.composed_members(module) {
+            tracked.add_export(&module.path, member);
+        }
+    }
+    for row in &tables.names {
         if let Some((module, name)) = row.path.rsplit_once('.') {
             tracked.add_export(module, name);
         }

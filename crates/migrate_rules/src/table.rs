@@ -2,15 +2,16 @@
 //! the binary.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::version::Version;
 
-const NUMPY2_TOML: &str = include_str!("../../../rules/numpy2.toml");
-const PRIVATE_MODULES_TOML: &str = include_str!("../../../rules/private_modules.toml");
+// `rules/numpy2.toml` and `rules/private_modules.toml`, as JSON (see `build.rs`).
+const NUMPY2_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/numpy2.json"));
+const PRIVATE_MODULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/private_modules.json"));
 
 /// How a removed name is fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,11 +117,41 @@ impl PrivateModuleRow {
         self.kept.iter().any(|kept| kept == member)
     }
 
-    /// The rows of its members that have a new home: `<path>.X` replaced by `<home>.X` or
-    /// by where it moved; a member that is a removed name of NumPy's main namespace (with
-    /// `home = "numpy"`) gets that name's fix.
-    fn member_rows(&self, names: &[NameRow]) -> Vec<NameRow> {
-        let row = |member: &str, replace: Option<String>, fix_since: Option<Version>| NameRow {
+    /// The rows of its listed members: `<path>.X` replaced by `<home>.X` or by where it
+    /// moved.
+    fn member_rows(&self) -> impl Iterator<Item = NameRow> {
+        let homed = self.members.iter().map(|member| {
+            let replace = format!("{}.{member}", self.home);
+            self.member_row(member, Some(replace), None)
+        });
+        let moved = self.moved.iter().map(|(member, moved)| {
+            self.member_row(member, Some(moved.path.clone()), moved.fix_since)
+        });
+        homed.chain(moved)
+    }
+
+    /// A member that is a removed name of NumPy's main namespace, for a module whose home is
+    /// `numpy` (`numpy.core.numeric.float_`): `name`'s fix.
+    fn composed_row(&self, member: &str, name: &NameRow) -> NameRow {
+        NameRow {
+            expr: name.expr.clone(),
+            call: name.call.clone(),
+            subscript: name.subscript.clone(),
+            subscript_call: name.subscript_call.clone(),
+            keywords: name.keywords.clone(),
+            keyword: name.keyword.clone(),
+            message: name.message.clone(),
+            ..self.member_row(member, name.replace.clone(), name.fix_since)
+        }
+    }
+
+    fn member_row(
+        &self,
+        member: &str,
+        replace: Option<String>,
+        fix_since: Option<Version>,
+    ) -> NameRow {
+        NameRow {
             code: crate::rules::private_module::CODE,
             module: Some(self.path.clone()),
             path: format!("{}.{member}", self.path),
@@ -137,40 +168,7 @@ impl PrivateModuleRow {
             fix_since,
             message: self.message.clone(),
             example: None,
-        };
-        let mut rows: Vec<NameRow> = self
-            .members
-            .iter()
-            .map(|member| row(member, Some(format!("{}.{member}", self.home)), None))
-            .chain(
-                self.moved
-                    .iter()
-                    .map(|(member, moved)| row(member, Some(moved.path.clone()), moved.fix_since)),
-            )
-            .collect();
-        if self.home == "numpy" {
-            for name in names {
-                let Some(member) = name.path.strip_prefix("numpy.") else {
-                    continue;
-                };
-                let listed = self.members.iter().any(|m| m == member)
-                    || self.moved.contains_key(member)
-                    || self.keeps(member);
-                if member.contains('.') || listed {
-                    continue;
-                }
-                let mut composed = row(member, name.replace.clone(), name.fix_since);
-                composed.expr = name.expr.clone();
-                composed.call = name.call.clone();
-                composed.subscript = name.subscript.clone();
-                composed.subscript_call = name.subscript_call.clone();
-                composed.keywords = name.keywords.clone();
-                composed.keyword = name.keyword.clone();
-                composed.message = name.message.clone();
-                rows.push(composed);
-            }
         }
-        rows
     }
 }
 
@@ -292,8 +290,17 @@ struct RawPrivateModules {
 }
 
 pub struct Tables {
-    /// The `[[name]]` rows, then the members of private modules.
+    /// The `[[name]]` rows, then the listed members of private modules. (Not here: the
+    /// removed names of NumPy's main namespace as members of the private modules whose home
+    /// is `numpy`, some 6,000 rows made on first use by [`Tables::name`].)
     pub names: Vec<NameRow>,
+    /// How many of `names` are `[[name]]` rows.
+    name_rows: usize,
+    /// `numpy.X` rows of the main namespace, by `X`.
+    main_names_by_member: FxHashMap<String, usize>,
+    /// The rows of `<private module>.X` for main-namespace names `X`, made on first use:
+    /// at `module index × name_rows + name index`.
+    composed: Vec<OnceLock<Box<NameRow>>>,
     pub dtype_strings: Vec<DtypeStringRow>,
     pub private_modules: Vec<PrivateModuleRow>,
     pub arguments: Vec<ArgumentRow>,
@@ -305,18 +312,41 @@ pub struct Tables {
 }
 
 impl Tables {
-    fn parse(names: &str, private_modules: &str) -> Result<Self, String> {
-        let raw: RawTables =
-            toml::from_str(names).map_err(|error| format!("rules/numpy2.toml: {error}"))?;
-        let private: RawPrivateModules = toml::from_str(private_modules)
+    fn embedded() -> Result<Self, String> {
+        let raw = serde_json::from_str(NUMPY2_JSON)
+            .map_err(|error| format!("rules/numpy2.toml: {error}"))?;
+        let private = serde_json::from_str(PRIVATE_MODULES_JSON)
             .map_err(|error| format!("rules/private_modules.toml: {error}"))?;
+        Self::new(raw, private)
+    }
+
+    #[cfg(test)]
+    fn parse(names: &str, private_modules: &str) -> Result<Self, String> {
+        let raw = toml::from_str(names).map_err(|error| error.to_string())?;
+        let private = toml::from_str(private_modules).map_err(|error| error.to_string())?;
+        Self::new(raw, private)
+    }
+
+    fn new(raw: RawTables, private: RawPrivateModules) -> Result<Self, String> {
         let mut all_names = raw.name;
-        let members: Vec<NameRow> = private
-            .private_module
+        let name_rows = all_names.len();
+        let main_names_by_member = all_names
             .iter()
-            .flat_map(|module| module.member_rows(&all_names))
+            .enumerate()
+            .filter_map(|(index, row)| {
+                let member = row.path.strip_prefix("numpy.")?;
+                (!member.contains('.')).then(|| (member.to_string(), index))
+            })
             .collect();
-        all_names.extend(members);
+        all_names.extend(
+            private
+                .private_module
+                .iter()
+                .flat_map(PrivateModuleRow::member_rows),
+        );
+        let composed = std::iter::repeat_with(OnceLock::new)
+            .take(private.private_module.len() * name_rows)
+            .collect();
         let mut private_modules_by_path = FxHashMap::default();
         for (index, module) in private.private_module.iter().enumerate() {
             if private_modules_by_path
@@ -367,6 +397,9 @@ impl Tables {
         }
         Ok(Self {
             names: all_names,
+            name_rows,
+            main_names_by_member,
+            composed,
             arguments: raw.argument,
             examples: raw.example,
             arguments_by_function,
@@ -379,9 +412,29 @@ impl Tables {
     }
 
     pub fn name(&self, path: &str) -> Option<&NameRow> {
-        self.names_by_path
-            .get(path)
-            .map(|index| &self.names[*index])
+        if let Some(index) = self.names_by_path.get(path) {
+            return Some(&self.names[*index]);
+        }
+        let (module, member) = path.rsplit_once('.')?;
+        let module_index = *self.private_modules_by_path.get(module)?;
+        let module = &self.private_modules[module_index];
+        let name_index = *self.main_names_by_member.get(member)?;
+        if module.home != "numpy" || module.keeps(member) {
+            return None;
+        }
+        let row = self.composed[module_index * self.name_rows + name_index]
+            .get_or_init(|| Box::new(module.composed_row(member, &self.names[name_index])));
+        Some(row)
+    }
+
+    /// The main-namespace names that [`Tables::name`] knows as members of `module` too,
+    /// besides its listed members.
+    pub fn composed_members(&self, module: &PrivateModuleRow) -> impl Iterator<Item = &str> {
+        let composes = module.home == "numpy";
+        self.main_names_by_member
+            .keys()
+            .map(String::as_str)
+            .filter(move |member| composes && !module.keeps(member))
     }
 
     /// The argument rows of the function `function` (a qualified name).
@@ -413,9 +466,8 @@ impl Tables {
 
 /// The tables, parsed once.
 pub fn tables() -> &'static Tables {
-    static TABLES: LazyLock<Tables> = LazyLock::new(|| {
-        Tables::parse(NUMPY2_TOML, PRIVATE_MODULES_TOML).unwrap_or_else(|error| panic!("{error}"))
-    });
+    static TABLES: LazyLock<Tables> =
+        LazyLock::new(|| Tables::embedded().unwrap_or_else(|error| panic!("{error}")));
     &TABLES
 }
 
