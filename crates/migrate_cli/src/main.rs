@@ -3,23 +3,22 @@
 mod args;
 mod output;
 mod run;
+mod settings;
 mod walk;
 
-use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc;
 
 use clap::Parser;
-use migrate_engine::checker::RuleSet;
-use migrate_rules::project::declared_min_numpy;
-use migrate_rules::version::Version;
-use migrate_rules::{Options, is_known_selector, rule_set};
+use migrate_rules::is_known_selector;
 use rayon::prelude::*;
 
 use crate::args::{Args, Mode};
 use crate::output::Summary;
 use crate::run::FileReport;
+use crate::settings::RuleSets;
 
 /// Deeply nested code recurses deeply in the parser and the checks.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
@@ -36,11 +35,7 @@ fn main() -> ExitCode {
         }
     }
     run::install_panic_hook();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build()
-        .expect("a thread pool");
-    match pool.install(|| run(&args)) {
+    match run(&args) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -55,15 +50,53 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if args.paths.len() > 1 {
             anyhow::bail!("`-` (standard input) cannot be combined with other paths");
         }
-        return stdin(args, mode);
+        // One file: one thread (with a large stack), no pool.
+        return std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, || stdin(args, mode))?
+                .join()
+                .unwrap_or_else(|_| anyhow::bail!("internal error (a bug in migrate)"))
+        });
     }
 
-    let (files, walk_errors) = walk::python_files(&args.paths);
-    let rule_sets = RuleSets::new(args, &files);
-    let reports: Vec<FileReport> = files
-        .par_iter()
-        .map(|path| run::file(path, mode, rule_sets.for_file(path)))
-        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()?;
+    let rule_sets = RuleSets::new(args);
+    let (send, found) = mpsc::sync_channel(1024);
+    // Files are checked as the walk finds them; only the reports with something to say are
+    // kept, then printed in path order.
+    let (
+        walk_errors,
+        Checked {
+            summary,
+            mut reports,
+        },
+    ) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || {
+            walk::python_files(&args.paths, |path| {
+                // Sending fails only when the checking side is gone (it panicked).
+                let _ = send.send(path);
+            })
+        });
+        let checked = pool.install(|| {
+            found
+                .into_iter()
+                .par_bridge()
+                .map(|path| run::file(&path, mode, &rule_sets.for_file(&path)))
+                .fold(Checked::default, Checked::add)
+                .reduce(Checked::default, Checked::merge)
+        });
+        let walk_errors = walk.join().unwrap_or_else(|_| {
+            vec![walk::WalkError {
+                path: PathBuf::from("."),
+                message: "internal error while listing files (a bug in migrate)".to_string(),
+            }]
+        });
+        (walk_errors, checked)
+    });
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -71,9 +104,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for error in &walk_errors {
         writeln!(err, "error: {}: {}", error.path.display(), error.message)?;
     }
-    let mut summary = Summary::default();
     for report in &reports {
-        summary.add(report);
         output::error(&mut err, report)?;
         match mode {
             Mode::Diff => {
@@ -93,6 +124,35 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(exit_code(mode, &summary, walk_errors.len()))
+}
+
+/// The totals of the files checked so far, and the reports with something to print.
+#[derive(Default)]
+struct Checked {
+    summary: Summary,
+    reports: Vec<FileReport>,
+}
+
+impl Checked {
+    fn add(mut self, mut report: FileReport) -> Self {
+        self.summary.add(&report);
+        // Written (with `--fix`) or shown (with `--diff`) by now.
+        report.fixed_text = None;
+        let has_output = !report.findings.is_empty()
+            || report.error.is_some()
+            || !report.dropped.is_empty()
+            || report.diff.is_some();
+        if has_output {
+            self.reports.push(report);
+        }
+        self
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.summary.merge(&other.summary);
+        self.reports.extend(other.reports);
+        self
+    }
 }
 
 fn exit_code(mode: Mode, summary: &Summary, walk_errors: usize) -> ExitCode {
@@ -117,7 +177,7 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
         .stdin_filename
         .clone()
         .unwrap_or_else(|| PathBuf::from("-"));
-    let rules = rules_for(args, floor_for(args, &path));
+    let rules = RuleSets::new(args).for_file(&path);
     let report = run::guarded(&path, || match std::str::from_utf8(&bytes) {
         Ok(source) => run::source_text(source, &path, mode, &rules),
         Err(_) => FileReport {
@@ -149,56 +209,4 @@ fn stdin(args: &Args, mode: Mode) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(exit_code(mode, &summary, 0))
-}
-
-fn rules_for(args: &Args, min_numpy: Version) -> RuleSet {
-    let rules = rule_set(&Options {
-        min_numpy,
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    });
-    if args.no_prefilter {
-        rules.without_prefilter()
-    } else {
-        rules
-    }
-}
-
-/// `--min-numpy`, else what the project of `path` declares, else NumPy 2.0.
-fn floor_for(args: &Args, path: &Path) -> Version {
-    if let Some(version) = args.min_numpy {
-        return version;
-    }
-    let folder = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
-    declared_min_numpy(&folder).map_or(Version::NUMPY_2, |declared| declared.version)
-}
-
-/// One rule set per NumPy floor in use, and the floor of each folder.
-struct RuleSets {
-    floors: BTreeMap<PathBuf, Version>,
-    sets: BTreeMap<Version, RuleSet>,
-}
-
-impl RuleSets {
-    fn new(args: &Args, files: &[PathBuf]) -> Self {
-        let mut floors = BTreeMap::new();
-        let mut sets = BTreeMap::new();
-        for file in files {
-            let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
-            let floor = *floors
-                .entry(folder)
-                .or_insert_with(|| floor_for(args, file));
-            sets.entry(floor).or_insert_with(|| rules_for(args, floor));
-        }
-        Self { floors, sets }
-    }
-
-    fn for_file(&self, path: &Path) -> &RuleSet {
-        let folder = path.parent().unwrap_or(Path::new(""));
-        &self.sets[&self.floors[folder]]
-    }
 }

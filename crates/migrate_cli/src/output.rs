@@ -33,6 +33,17 @@ impl Summary {
         self.dropped += report.dropped.len();
         self.errors += usize::from(report.error.is_some());
     }
+
+    pub fn merge(&mut self, other: &Self) {
+        self.files += other.files;
+        self.findings += other.findings;
+        self.fixable += other.fixable;
+        self.files_with_findings += other.files_with_findings;
+        self.fixed += other.fixed;
+        self.files_fixed += other.files_fixed;
+        self.dropped += other.dropped;
+        self.errors += other.errors;
+    }
 }
 
 pub fn findings(out: &mut impl Write, report: &FileReport, format: OutputFormat) -> io::Result<()> {

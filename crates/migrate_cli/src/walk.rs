@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
+use rustc_hash::FxHashSet;
 
 /// Folders that never hold the project's own code.
 const SKIPPED_FOLDERS: &[&str] = &[
@@ -29,28 +30,33 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// The files to check under `paths`, sorted. A file named on the command line is always
-/// checked; folders are searched for `.py` and `.pyi` files, respecting `.gitignore` and
-/// `.ignore` and skipping version-control folders, virtual environments and build output.
-pub fn python_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<WalkError>) {
-    let mut files = Vec::new();
+/// Call `found` with each file to check under `paths`, once each, as the walk finds them; return
+/// the paths that cannot be checked. A file named on the command line is always checked;
+/// folders are searched for `.py` and `.pyi` files, respecting `.gitignore` and `.ignore` and
+/// skipping version-control folders, virtual environments and build output.
+pub fn python_files(paths: &[PathBuf], mut found: impl FnMut(PathBuf)) -> Vec<WalkError> {
+    // Only overlapping paths (`src src/a.py`) can name a file twice.
+    let mut seen = (paths.len() > 1).then(FxHashSet::default);
+    let mut found = |path: PathBuf| {
+        if seen.as_mut().is_none_or(|seen| seen.insert(path.clone())) {
+            found(path);
+        }
+    };
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk_folder(path, &mut files, &mut errors),
-            Ok(_) => files.push(path.clone()),
+            Ok(metadata) if metadata.is_dir() => walk_folder(path, &mut found, &mut errors),
+            Ok(_) => found(path.clone()),
             Err(error) => errors.push(WalkError {
                 path: path.clone(),
                 message: error.to_string(),
             }),
         }
     }
-    files.sort();
-    files.dedup();
-    (files, errors)
+    errors
 }
 
-fn walk_folder(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<WalkError>) {
+fn walk_folder(root: &Path, found: &mut impl FnMut(PathBuf), errors: &mut Vec<WalkError>) {
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .git_global(false)
@@ -66,7 +72,7 @@ fn walk_folder(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<WalkError
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
                 if is_file && is_python(entry.path()) {
-                    files.push(entry.into_path());
+                    found(entry.into_path());
                 }
             }
             Err(error) => errors.push(WalkError {

@@ -4,9 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use pep508_rs::pep440_rs::Operator;
 use pep508_rs::{Requirement, VersionOrUrl};
+use rustc_hash::FxHashMap;
 
 use crate::version::Version;
 
@@ -20,26 +22,66 @@ pub struct DeclaredFloor {
 /// Look in `dir` and its parents for the nearest project files. The search stops at the
 /// first folder with a `pyproject.toml` (the project's root) or a `.git`.
 pub fn declared_min_numpy(dir: &Path) -> Option<DeclaredFloor> {
-    for folder in dir.ancestors() {
+    Projects::default().declared_min_numpy(dir)
+}
+
+/// [`declared_min_numpy`] for many folders, reading each folder's files once (a run over a
+/// repository asks for every folder, and they share their parents).
+#[derive(Debug, Default)]
+pub struct Projects {
+    folders: Mutex<FxHashMap<PathBuf, Arc<Folder>>>,
+}
+
+/// What one folder says.
+#[derive(Debug)]
+struct Folder {
+    declared: Option<DeclaredFloor>,
+    /// A project's root (`pyproject.toml`) or a repository's (`.git`): the search stops here.
+    is_root: bool,
+}
+
+impl Projects {
+    pub fn declared_min_numpy(&self, dir: &Path) -> Option<DeclaredFloor> {
+        for folder in dir.ancestors() {
+            let facts = self.folder(folder);
+            if facts.declared.is_some() || facts.is_root {
+                return facts.declared.clone();
+            }
+        }
+        None
+    }
+
+    fn folder(&self, folder: &Path) -> Arc<Folder> {
+        if let Some(facts) = self.lock().get(folder) {
+            return facts.clone();
+        }
+        let facts = Arc::new(Folder::read(folder));
+        self.lock().insert(folder.to_path_buf(), facts.clone());
+        facts
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, FxHashMap<PathBuf, Arc<Folder>>> {
+        // The map is valid after any panic (an insert either happened or not).
+        self.folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Folder {
+    fn read(folder: &Path) -> Self {
         let pyproject = folder.join("pyproject.toml");
         let is_root = pyproject.is_file() || folder.join(".git").exists();
-        if let Some(version) = fs::read_to_string(&pyproject)
+        let declared = fs::read_to_string(&pyproject)
             .ok()
             .and_then(|text| pyproject_floor(&text))
-        {
-            return Some(DeclaredFloor {
+            .map(|version| DeclaredFloor {
                 version,
                 file: pyproject,
-            });
-        }
-        if let Some(found) = requirements_floor(folder) {
-            return Some(found);
-        }
-        if is_root {
-            return None;
-        }
+            })
+            .or_else(|| requirements_floor(folder));
+        Self { declared, is_root }
     }
-    None
 }
 
 fn pyproject_floor(text: &str) -> Option<Version> {
