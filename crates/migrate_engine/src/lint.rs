@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
+use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_ast::{ModModule, PySourceType};
 use ruff_python_parser::{Parsed, parse_unchecked_source};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, RuleSet};
 use crate::diagnostic::Diagnostic;
@@ -66,6 +67,7 @@ fn check_parsed(
     let model = SemanticModel::build(parsed.syntax(), source, rules.tracked());
     let mut diagnostics = Checker::new(&text, &model, path, parsed.syntax(), rules).run();
     if !diagnostics.is_empty() {
+        withdraw_fixes_that_remove_comments(&mut diagnostics, parsed.tokens(), source);
         let noqa = NoqaDirectives::from_tokens(parsed.tokens(), &text);
         diagnostics.retain(|diagnostic| {
             let line = text.line_number(diagnostic.start());
@@ -76,6 +78,45 @@ fn check_parsed(
         diagnostics.dedup();
     }
     diagnostics
+}
+
+/// A fix never removes a comment: one whose edits would replace a comment without carrying
+/// it over (`np.msort(a  # why\n)` rebuilt from its arguments) is withdrawn, and the finding
+/// says why it is left to a human.
+fn withdraw_fixes_that_remove_comments(
+    diagnostics: &mut [Diagnostic],
+    tokens: &Tokens,
+    source: &str,
+) {
+    let mut comments = tokens
+        .iter()
+        .filter(|token| token.kind() == TokenKind::Comment)
+        .map(Ranged::range)
+        .peekable();
+    if comments.peek().is_none() {
+        return;
+    }
+    let comments: Vec<TextRange> = comments.collect();
+    for diagnostic in diagnostics {
+        let Some(fix) = &diagnostic.fix else {
+            continue;
+        };
+        let removes_a_comment = fix.edits().iter().any(|edit| {
+            let first = comments.partition_point(|comment| comment.start() < edit.start());
+            comments[first..]
+                .iter()
+                .take_while(|comment| comment.end() <= edit.end())
+                .any(|comment| !edit.content().contains(&source[*comment]))
+        });
+        if removes_a_comment {
+            diagnostic.fix = None;
+            let advice = "Not fixed automatically: the fix would remove a comment";
+            diagnostic.help = Some(match diagnostic.help.take() {
+                Some(help) => format!("{advice}. {help}"),
+                None => advice.to_string(),
+            });
+        }
+    }
 }
 
 /// The outcome of fixing one source text.
