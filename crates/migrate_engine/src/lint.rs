@@ -188,6 +188,18 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
             left.fix.is_some() && left.code == dropped.code && left.message == dropped.message
         })
     });
+    // Each round sets aside the same fixes again.
+    dropped.sort_by(|a, b| {
+        let key = |d: &DroppedFix| {
+            (
+                d.position.line,
+                d.position.column,
+                d.code,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
     dropped.dedup();
     Ok(Fixed {
         text,
@@ -293,5 +305,13 @@ mod tests {
         assert!(parses(&fixed.text, Path::new("t.py")));
         // What is left is the finding whose fix was dropped, still offered.
         assert_eq!(fixed.remaining.len(), 1);
+    }
+
+    #[test]
+    fn a_dropped_fix_is_reported_once_over_the_rounds() {
+        let rules = RuleSet::new(vec![Box::new(Careless)], TrackedModules::default());
+        let fixed = fix("a = bad\nb = good\nc = bad\n", Path::new("t.py"), &rules).unwrap();
+        let lines: Vec<usize> = fixed.dropped.iter().map(|d| d.position.line).collect();
+        assert_eq!(lines, [1, 3]);
     }
 }

@@ -3,6 +3,7 @@
 
 use ruff_python_ast::{self as ast, AnyNodeRef, Expr, Stmt};
 use ruff_python_parser::parse_expression;
+use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::edit::Edit;
@@ -24,6 +25,35 @@ pub fn inside_parentheses(arguments: &ast::Arguments) -> TextRange {
         arguments.start() + TextSize::from(1),
         arguments.end() - TextSize::from(1),
     )
+}
+
+/// Where the argument at `index` (in source order) starts, counting its own parentheses:
+/// at `(r)` in `f(a, (r))`, whose expression starts at `r`.
+pub fn argument_start(source: &str, arguments: &ast::Arguments, index: usize) -> TextSize {
+    let (from, separator) = match index.checked_sub(1) {
+        None => (arguments.start(), SimpleTokenKind::LParen),
+        Some(previous) => {
+            let previous = arguments.iter_source_order().nth(previous);
+            let previous = previous.expect("an argument before the one at index");
+            (previous.end(), SimpleTokenKind::Comma)
+        }
+    };
+    code_after(source, from, separator)
+}
+
+/// Where a keyword argument's value starts, counting its own parentheses: at `(2)` in
+/// `newshape=(2)`, whose expression starts at `2`.
+pub fn keyword_value_start(source: &str, keyword: &ast::Keyword) -> TextSize {
+    let name_end = keyword.arg.as_ref().map_or(keyword.start(), Ranged::end);
+    code_after(source, name_end, SimpleTokenKind::Equals)
+}
+
+/// The start of the first token after the first `separator` from `offset` on, past comments
+/// and line breaks. The parser vouches for the separator and the token.
+fn code_after(source: &str, offset: TextSize, separator: SimpleTokenKind) -> TextSize {
+    let mut tokens = SimpleTokenizer::starts_at(offset, source).skip_trivia();
+    tokens.find(|token| token.kind() == separator);
+    tokens.next().map_or(offset, |token| token.start())
 }
 
 /// Remove the arguments at `indices` (in source order) from a call, with their commas.
@@ -433,7 +463,6 @@ const BUILTINS: &[&str] = &[
 
 #[cfg(test)]
 mod tests {
-    use ruff_python_parser::parse_expression;
 
     use super::*;
     use crate::edit::{Fix, apply_fixes};

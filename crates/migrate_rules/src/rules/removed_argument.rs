@@ -3,7 +3,7 @@ use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
 use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
-use migrate_engine::syntax_edits::remove_arguments;
+use migrate_engine::syntax_edits::{argument_start, keyword_value_start, remove_arguments};
 use migrate_engine::text_size::{Ranged, TextRange};
 
 use crate::naming::{self, display};
@@ -197,7 +197,8 @@ impl RemovedArgument {
                 {
                     return Err(message());
                 }
-                let name_and_equals = TextRange::new(keyword.start(), keyword.value.start());
+                let value_start = keyword_value_start(source.text(), keyword);
+                let name_and_equals = TextRange::new(keyword.start(), value_start);
                 (
                     vec![Edit::delete(name_and_equals)],
                     "Pass it positionally".to_string(),
@@ -210,11 +211,14 @@ impl RemovedArgument {
                     ..
                 },
             ) => {
-                if call.arguments.find_keyword(keyword).is_some() {
+                // A keyword argument cannot come before positional ones.
+                let positional_after = call.arguments.args.iter().any(|a| a.start() > arg.start());
+                if call.arguments.find_keyword(keyword).is_some() || positional_after {
                     return Err(message());
                 }
+                let start = argument_start(source.text(), &call.arguments, index);
                 (
-                    vec![Edit::insert(arg.start(), format!("{keyword}="))],
+                    vec![Edit::insert(start, format!("{keyword}="))],
                     format!("Pass it as `{keyword}=`"),
                 )
             }
