@@ -7,8 +7,16 @@ use migrate_rules::version::Version;
 
 /// Move Python code to NumPy 2: report what NumPy 2 removed, renamed or changed, and fix it.
 #[derive(Debug, Parser)]
-#[command(name = "migrate", version, max_term_width = 100)]
+#[command(
+    name = "migrate",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or folders to check (folders are searched for `.py` and `.pyi` files); `-` reads
     /// the source from standard input.
     #[arg(value_name = "PATH", default_value = ".")]
@@ -55,6 +63,39 @@ pub struct Args {
     pub stdin_filename: Option<PathBuf>,
 }
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The dependency side: report what in pyproject.toml, requirements*.txt, setup.cfg,
+    /// environment.yml, Pipfile and lock files holds the project on NumPy 1.x, and fix it.
+    Deps(DepsArgs),
+}
+
+/// `migrate deps`: pins, build requirements and dependencies without NumPy 2 support.
+#[derive(Debug, clap::Args)]
+pub struct DepsArgs {
+    /// Project folders or dependency files to check (folders are searched for them).
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Report what holds the project on NumPy 1.x and change nothing (the default). Exit 1 if
+    /// anything does.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub check: bool,
+
+    /// Rewrite the dependency files in place (lock files are left to their tools), then report
+    /// what is left.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff; write nothing.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// How findings are printed: `concise` (one line each) or `full` (with the line and the fix).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Concise)]
+    pub output_format: OutputFormat,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Concise,
@@ -71,9 +112,21 @@ pub enum Mode {
 
 impl Args {
     pub fn mode(&self) -> Mode {
-        if self.diff {
+        Mode::of(self.fix, self.diff)
+    }
+}
+
+impl DepsArgs {
+    pub fn mode(&self) -> Mode {
+        Mode::of(self.fix, self.diff)
+    }
+}
+
+impl Mode {
+    fn of(fix: bool, diff: bool) -> Mode {
+        if diff {
             Mode::Diff
-        } else if self.fix {
+        } else if fix {
             Mode::Fix
         } else {
             Mode::Check

@@ -1,6 +1,7 @@
 //! `migrate`: move Python code to NumPy 2.
 
 mod args;
+mod deps;
 mod output;
 mod run;
 mod settings;
@@ -15,7 +16,7 @@ use clap::Parser;
 use migrate_rules::is_known_selector;
 use rayon::prelude::*;
 
-use crate::args::{Args, Mode};
+use crate::args::{Args, Command, Mode};
 use crate::output::Summary;
 use crate::run::FileReport;
 use crate::settings::RuleSets;
@@ -25,6 +26,9 @@ const WORKER_STACK: usize = 256 * 1024 * 1024;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Command::Deps(deps)) = &args.command {
+        return deps::main(deps);
+    }
     for selector in args.select.iter().chain(&args.ignore) {
         if !is_known_selector(selector) {
             eprintln!(
@@ -98,31 +102,14 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     });
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = io::stderr().lock();
-    for error in &walk_errors {
-        writeln!(err, "error: {}: {}", error.path.display(), error.message)?;
-    }
-    for report in &reports {
-        output::error(&mut err, report)?;
-        match mode {
-            Mode::Diff => {
-                if let Some(diff) = &report.diff {
-                    write!(out, "{diff}")?;
-                }
-            }
-            Mode::Check | Mode::Fix => output::findings(&mut out, report, args.output_format)?,
-        }
-    }
-    if mode == Mode::Diff {
-        // The diff is the output; the summary must not land inside it.
-        out.flush()?;
-        output::summary(&mut err, mode, &summary)?;
-    } else {
-        output::summary(&mut out, mode, &summary)?;
-    }
-    out.flush()?;
+    output::run(
+        &walk_errors,
+        &reports,
+        &summary,
+        mode,
+        args.output_format,
+        &[],
+    )?;
     Ok(exit_code(mode, &summary, walk_errors.len()))
 }
 

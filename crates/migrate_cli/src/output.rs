@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use crate::args::{Mode, OutputFormat};
 use crate::run::FileReport;
+use crate::walk::WalkError;
 
 /// Totals over a run.
 #[derive(Debug, Default)]
@@ -44,6 +45,50 @@ impl Summary {
         self.dropped += other.dropped;
         self.errors += other.errors;
     }
+}
+
+/// Print a run: the paths that could not be walked, each report's errors and findings (or its
+/// diff), `notes` (which count as nothing), then `summary`. With `--diff` the diff alone goes
+/// to stdout.
+pub fn run(
+    walk_errors: &[WalkError],
+    reports: &[FileReport],
+    summary: &Summary,
+    mode: Mode,
+    format: OutputFormat,
+    notes: &[String],
+) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr().lock();
+    for error in walk_errors {
+        writeln!(err, "error: {}: {}", error.path.display(), error.message)?;
+    }
+    for report in reports {
+        self::error(&mut err, report)?;
+        match mode {
+            Mode::Diff => {
+                if let Some(diff) = &report.diff {
+                    write!(out, "{diff}")?;
+                }
+            }
+            Mode::Check | Mode::Fix => findings(&mut out, report, format)?,
+        }
+    }
+    if mode == Mode::Diff {
+        // The diff is the output; the summary must not land inside it.
+        out.flush()?;
+        for note in notes {
+            writeln!(err, "{note}")?;
+        }
+        self::summary(&mut err, mode, summary)?;
+    } else {
+        for note in notes {
+            writeln!(out, "{note}")?;
+        }
+        self::summary(&mut out, mode, summary)?;
+    }
+    out.flush()
 }
 
 pub fn findings(out: &mut impl Write, report: &FileReport, format: OutputFormat) -> io::Result<()> {

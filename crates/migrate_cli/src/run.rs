@@ -206,7 +206,7 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
     Ok(text)
 }
 
-fn unified_diff(old: &str, new: &str, path: &Path) -> String {
+pub fn unified_diff(old: &str, new: &str, path: &Path) -> String {
     let name = path.display().to_string();
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
@@ -218,7 +218,7 @@ fn unified_diff(old: &str, new: &str, path: &Path) -> String {
 /// Replace the file's content through a temporary file in the same folder and a rename, so
 /// that a reader never sees half a file; keep its permissions; refuse if the file changed
 /// since it was read.
-fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), String> {
+pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), String> {
     let fail = |what: &str, error: std::io::Error| format!("{what}, file left unchanged: {error}");
     let target = fs::canonicalize(path).map_err(|error| fail("cannot resolve the path", error))?;
     let folder = target.parent().unwrap_or(Path::new("."));

@@ -34,7 +34,16 @@ pub struct WalkError {
 /// the paths that cannot be checked. A file named on the command line is always checked;
 /// folders are searched for `.py` and `.pyi` files, respecting `.gitignore` and `.ignore` and
 /// skipping version-control folders, virtual environments and build output.
-pub fn python_files(paths: &[PathBuf], mut found: impl FnMut(PathBuf)) -> Vec<WalkError> {
+pub fn python_files(paths: &[PathBuf], found: impl FnMut(PathBuf)) -> Vec<WalkError> {
+    files(paths, is_python, found)
+}
+
+/// As [`python_files`], for the files for which `wanted` holds.
+pub fn files(
+    paths: &[PathBuf],
+    wanted: fn(&Path) -> bool,
+    mut found: impl FnMut(PathBuf),
+) -> Vec<WalkError> {
     // Only overlapping paths (`src src/a.py`) can name a file twice.
     let mut seen = (paths.len() > 1).then(FxHashSet::default);
     let mut found = |path: PathBuf| {
@@ -45,7 +54,9 @@ pub fn python_files(paths: &[PathBuf], mut found: impl FnMut(PathBuf)) -> Vec<Wa
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk_folder(path, &mut found, &mut errors),
+            Ok(metadata) if metadata.is_dir() => {
+                walk_folder(path, wanted, &mut found, &mut errors);
+            }
             Ok(_) => found(path.clone()),
             Err(error) => errors.push(WalkError {
                 path: path.clone(),
@@ -56,7 +67,12 @@ pub fn python_files(paths: &[PathBuf], mut found: impl FnMut(PathBuf)) -> Vec<Wa
     errors
 }
 
-fn walk_folder(root: &Path, found: &mut impl FnMut(PathBuf), errors: &mut Vec<WalkError>) {
+fn walk_folder(
+    root: &Path,
+    wanted: fn(&Path) -> bool,
+    found: &mut impl FnMut(PathBuf),
+    errors: &mut Vec<WalkError>,
+) {
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .git_global(false)
@@ -71,7 +87,7 @@ fn walk_folder(root: &Path, found: &mut impl FnMut(PathBuf), errors: &mut Vec<Wa
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                if is_file && is_python(entry.path()) {
+                if is_file && wanted(entry.path()) {
                     found(entry.into_path());
                 }
             }

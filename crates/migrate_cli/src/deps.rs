@@ -1,0 +1,263 @@
+//! `migrate deps`: the dependency files of a project, checked, fixed or diffed by
+//! `migrate_deps`, reported like `migrate` reports code.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use migrate_deps::{FileCheck, Kind};
+use migrate_rules::project::{DeclaredFloor, declared_min_numpy};
+use migrate_rules::version::Version;
+
+use crate::args::{DepsArgs, Mode};
+use crate::output::Summary;
+use crate::run::{self, Excerpt, FileReport, Finding};
+use crate::{exit_code, output, walk};
+
+pub fn main(args: &DepsArgs) -> ExitCode {
+    match run(args) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
+    let mode = args.mode();
+    let mut files = Vec::new();
+    let walk_errors = walk::files(
+        &args.paths,
+        |path| Kind::of(path).is_some(),
+        |path| {
+            files.push(path);
+        },
+    );
+    files.sort();
+    let checked = migrate_deps::check_files(&files);
+    let reports: Vec<FileReport> = checked.iter().map(|file| report(file, mode)).collect();
+    let mut summary = Summary::default();
+    for report in &reports {
+        summary.add(report);
+    }
+    let notes = floor_notes(&checked);
+    output::run(
+        &walk_errors,
+        &reports,
+        &summary,
+        mode,
+        args.output_format,
+        &notes,
+    )?;
+    Ok(exit_code(mode, &summary, walk_errors.len()))
+}
+
+/// Check, fix or diff one file.
+fn report(file: &FileCheck, mode: Mode) -> FileReport {
+    let mut report = FileReport {
+        path: file.path.clone(),
+        ..FileReport::default()
+    };
+    let (analysis, text, kind) = match (&file.outcome, &file.text, file.kind) {
+        (Ok(analysis), Some(text), Some(kind)) => (analysis, text, kind),
+        (Err(error), _, _) => {
+            report.error = Some(error.clone());
+            return report;
+        }
+        _ => unreachable!("a checked file has its text and kind"),
+    };
+    if mode == Mode::Check {
+        report.findings = findings(text, &analysis.findings);
+        return report;
+    }
+    let fixed = match migrate_deps::fix(kind, text) {
+        Ok(fixed) => fixed,
+        Err(error) => {
+            report.error = Some(error);
+            return report;
+        }
+    };
+    report.findings = findings(&fixed.text, &fixed.remaining.findings);
+    report.fixed = fixed.fixed;
+    if fixed.text != *text {
+        if mode == Mode::Diff {
+            report.diff = Some(run::unified_diff(text, &fixed.text, &file.path));
+        } else if let Err(error) = run::write_atomically(&file.path, text.as_bytes(), &fixed.text) {
+            report.error = Some(error);
+            report.fixed = 0;
+            report.findings = findings(text, &analysis.findings);
+        }
+        report.fixed_text = Some(fixed.text);
+    }
+    report
+}
+
+fn findings(text: &str, findings: &[migrate_deps::Finding]) -> Vec<Finding> {
+    findings
+        .iter()
+        .map(|finding| {
+            let line_start = text[..finding.range.start]
+                .rfind('\n')
+                .map_or(0, |at| at + 1);
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |at| line_start + at);
+            let line = text[line_start..line_end].trim_end_matches('\r');
+            let end = finding.range.end.min(line_start + line.len());
+            Finding {
+                line: finding.line,
+                column: finding.column,
+                excerpt: Excerpt {
+                    line: line.to_string(),
+                    start: finding.column - 1,
+                    width: text[finding.range.start..end].chars().count().max(1),
+                },
+                code: finding.code,
+                message: finding.message.clone(),
+                help: finding.help.clone(),
+                fixable: finding.fix.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// What the declared lower bound of numpy means for `migrate` on the project's code: one note
+/// per NumPy floor in force for the folders of the files checked, and one per project that
+/// declares none where `migrate` looks.
+fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
+    let files: Vec<(PathBuf, &FileCheck)> = checked
+        .iter()
+        .filter(|file| file.outcome.is_ok())
+        .filter_map(|file| Some((fs::canonicalize(&file.path).ok()?, file)))
+        .collect();
+    let mut declared: BTreeSet<(PathBuf, Version)> = BTreeSet::new();
+    let mut undeclared: BTreeSet<PathBuf> = BTreeSet::new();
+    for (path, _) in &files {
+        let folder = path.parent().unwrap_or(Path::new("/"));
+        match declared_min_numpy(folder) {
+            Some(DeclaredFloor { version, file }) => {
+                declared.insert((file, version));
+            }
+            None => {
+                undeclared.insert(project_root(folder));
+            }
+        }
+    }
+    let mut notes: Vec<String> = declared
+        .into_iter()
+        .map(|(file, version)| {
+            let checked = files
+                .iter()
+                .find(|(path, _)| *path == file)
+                .map(|(_, file)| *file);
+            let place = match checked.and_then(|checked| floor_of(checked, Some(version))) {
+                Some(place) => place,
+                None => checked
+                    .map_or(file, |checked| checked.path.clone())
+                    .display()
+                    .to_string(),
+            };
+            let meaning = if version < Version::NUMPY_2 {
+                format!(
+                    "`migrate` keeps fixed code working on NumPy {version} (its default \
+                     `--min-numpy`) and reports, instead of applying, the fixes that need a \
+                     newer NumPy; raise the bound to `numpy>=2.0` once you drop NumPy 1.x"
+                )
+            } else {
+                format!(
+                    "`migrate` fixes code for NumPy {version} and later (its default `--min-numpy`)"
+                )
+            };
+            format!("note: {place} declares NumPy {version} as the oldest supported: {meaning}")
+        })
+        .collect();
+    // A folder without a project file of its own belongs to the project around it.
+    let outermost: Vec<&PathBuf> = undeclared
+        .iter()
+        .filter(|root| {
+            !undeclared
+                .iter()
+                .any(|other| other != *root && root.starts_with(other))
+        })
+        .collect();
+    for root in outermost {
+        let inside: Vec<(&PathBuf, &FileCheck)> = files
+            .iter()
+            .filter(|(path, _)| path.starts_with(root))
+            .map(|(path, file)| (path, *file))
+            .collect();
+        // The root as the command line spells it: the shown path of a file in it, cut as deep.
+        let shown = inside
+            .first()
+            .and_then(|(path, file)| {
+                let depth = path.components().count() - root.components().count();
+                file.path.ancestors().nth(depth)
+            })
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .map_or_else(|| ".".to_string(), |folder| folder.display().to_string());
+        let inside: Vec<&FileCheck> = inside.into_iter().map(|(_, file)| file).collect();
+        let elsewhere = inside.iter().find_map(|file| {
+            let floor = file
+                .outcome
+                .as_ref()
+                .ok()?
+                .floors
+                .iter()
+                .max_by_key(|floor| floor.version.parse::<Version>().ok())?;
+            Some((
+                floor.version.parse::<Version>().ok()?,
+                floor_of(file, None)?,
+            ))
+        });
+        notes.push(match elsewhere {
+            Some((version, place)) => format!(
+                "note: {shown}: no lower bound of numpy where `migrate` looks for one (`[project] \
+                 dependencies` of pyproject.toml, requirements*.txt), so it fixes code for NumPy \
+                 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
+                 declare it in pyproject.toml) to keep fixed code working on NumPy {version}"
+            ),
+            None => format!(
+                "note: {shown}: no lower bound of numpy is declared (`[project] dependencies` of \
+                 pyproject.toml, requirements*.txt), so `migrate` fixes code for NumPy 2.0 and \
+                 later (`--min-numpy 2.0`); declare the oldest NumPy you support, e.g. \
+                 `numpy>=1.22`, to keep fixed code working on NumPy 1.x"
+            ),
+        });
+    }
+    notes
+}
+
+/// `path:line:col: \`requirement\`` of the numpy lower bound `file` declares (the one of
+/// `version`, or the highest).
+fn floor_of(file: &FileCheck, version: Option<Version>) -> Option<String> {
+    let floors = &file.outcome.as_ref().ok()?.floors;
+    let floor = match version {
+        Some(version) => floors
+            .iter()
+            .find(|floor| floor.version.parse::<Version>().ok() == Some(version))?,
+        None => floors
+            .iter()
+            .max_by_key(|floor| floor.version.parse::<Version>().ok())?,
+    };
+    Some(format!(
+        "{}:{}:{}: `{}`",
+        file.path.display(),
+        floor.line,
+        floor.column,
+        floor.requirement
+    ))
+}
+
+/// The folder of the project `folder` is in: the nearest with a `pyproject.toml` or `.git`
+/// (where `migrate` stops looking for the NumPy floor), else `folder`.
+fn project_root(folder: &Path) -> PathBuf {
+    folder
+        .ancestors()
+        .find(|ancestor| {
+            ancestor.join("pyproject.toml").is_file() || ancestor.join(".git").exists()
+        })
+        .unwrap_or(folder)
+        .to_path_buf()
+}
