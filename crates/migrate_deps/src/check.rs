@@ -437,9 +437,18 @@ fn conda_spec(text: &str) -> Option<Parsed> {
     // In `=1.26=py311_0` and `==1.26.4=py311_0` the second `=` starts the build string.
     let word = &text[version_start..word_end];
     let operator_length = word.len() - word.trim_start_matches(['=', '<', '>', '!', '~']).len();
-    let version_end = word[operator_length..]
-        .find('=')
-        .map_or(word_end, |at| version_start + operator_length + at);
+    // A `=` right after a version (not an operator's) starts the build string.
+    let version_end = word
+        .char_indices()
+        .skip(operator_length)
+        .find(|(at, c)| {
+            *c == '='
+                && word[..*at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|previous| previous.is_ascii_alphanumeric() || previous == '*')
+        })
+        .map_or(word_end, |(at, _)| version_start + at);
     let end = text.trim_end().len();
     let constraint = constraint::conda(&text[version_start..version_end], version_start)?;
     Some(Parsed {
@@ -537,6 +546,66 @@ mod tests {
             found,
             [(NUMPY_PIN, "Allow NumPy 2: `numpy>=1.22`".to_string())]
         );
+    }
+
+    /// After its fix, a requirement has nothing left to fix and is still a valid requirement.
+    #[test]
+    fn fixes_settle_in_one_pass() {
+        let cases: &[(&str, Syntax<'_>, Context)] = &[
+            ("numpy>=1.22,<2,!=1.23.0", Syntax::Pep508, Context::Runtime),
+            ("numpy<2,<=1.26", Syntax::Pep508, Context::Runtime),
+            ("numpy===1.26.4", Syntax::Pep508, Context::Runtime),
+            ("numpy==1.26.*,!=1.26.1", Syntax::Pep508, Context::Runtime),
+            (
+                "numpy (<2); python_version>'3.9'",
+                Syntax::Pep508,
+                Context::Runtime,
+            ),
+            (
+                "numpy[extra] ( >=1.22 , <2 )",
+                Syntax::Pep508,
+                Context::Runtime,
+            ),
+            ("numpy>=1.25,<2,!=1.26.0", Syntax::Pep508, Context::Build),
+            (
+                "oldest-supported-numpy[x]>=2022",
+                Syntax::Pep508,
+                Context::Build,
+            ),
+            ("pandas==1.5.3,<2", Syntax::Pep508, Context::Runtime),
+            ("pandas>=1.5,<=2.1.4", Syntax::Pep508, Context::Runtime),
+            (
+                "^1.22 || ~1.24",
+                Syntax::Poetry { name: "numpy" },
+                Context::Runtime,
+            ),
+            (
+                ">=1.2 <2.2 || 1.5.3",
+                Syntax::Poetry { name: "pandas" },
+                Context::Runtime,
+            ),
+            (
+                ">=1.22,<2",
+                Syntax::Pep440 { name: "numpy" },
+                Context::Runtime,
+            ),
+            ("numpy >=1.22,<2|1.19.*", Syntax::Conda, Context::Runtime),
+            ("numpy 1.26.4 py311_0", Syntax::Conda, Context::Runtime),
+        ];
+        for (text, syntax, context) in cases {
+            let (found, fixed) = run(text, *syntax, *context);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            let (again, unchanged) = run(&fixed, *syntax, *context);
+            assert!(again.is_empty(), "{text} -> {fixed}: {again:?}");
+            assert_eq!(unchanged, fixed);
+            let valid = match syntax {
+                Syntax::Pep508 => requirement::parse(&fixed).is_some(),
+                Syntax::Poetry { .. } => constraint::poetry(&fixed).is_some(),
+                Syntax::Pep440 { .. } => fixed == "*" || constraint::pep440(&fixed, 0).is_some(),
+                Syntax::Conda => conda_spec(&fixed).is_some(),
+            };
+            assert!(valid, "{text} -> {fixed}");
+        }
     }
 
     #[test]

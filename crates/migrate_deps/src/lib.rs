@@ -28,13 +28,23 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-/// `NP301`: a `numpy` requirement that excludes NumPy 2.
+/// `NP301` numpy-pin: a `numpy` requirement that excludes NumPy 2 (`numpy<2`, `numpy~=1.24`,
+/// `numpy==1.*`, Poetry's `^1.24`, conda's `numpy=1.26`). Fix: the upper bound goes, the lower
+/// bound stays (`numpy>=1.22,<2` → `numpy>=1.22`, `~=1.24` → `>=1.24`); an exact pin is raised
+/// to `==2.0.0`.
 pub const NUMPY_PIN: &str = "NP301";
-/// `NP302`: `oldest-supported-numpy` or NumPy 1.x in build requirements.
+/// `NP302` build-requirement: `oldest-supported-numpy`, or a `numpy` that excludes NumPy 2, in
+/// build requirements (`[build-system] requires`, `setup_requires`). What is built against
+/// NumPy 1.x fails to import on NumPy 2, and what is built against NumPy 2 runs on 1.x too.
+/// Fix: `numpy>=2.0`, markers kept.
 pub const BUILD_REQUIREMENT: &str = "NP302";
-/// `NP303`: a dependency held below its first release that supports NumPy 2.
+/// `NP303` dependency-too-old: a requirement that excludes every release of a package that
+/// supports NumPy 2 (the table `rules/numpy2_dependencies.toml`). Fix as for `NP301`, with the
+/// package's first NumPy 2 release (`pandas==1.5.3` → `pandas==2.2.2`, `pandas<2.2` → `pandas`).
 pub const TOO_OLD: &str = "NP303";
-/// `NP304`: a lock file locks a release that does not support NumPy 2.
+/// `NP304` locked-too-old: a lock file (or a requirements file pinned with hashes) locks numpy
+/// 1.x or a release older than the table's. Not fixed: the lock's tool re-resolves it, and the
+/// finding says with which command.
 pub const LOCKED_TOO_OLD: &str = "NP304";
 /// Every code, in order.
 pub const CODES: &[&str] = &[NUMPY_PIN, BUILD_REQUIREMENT, TOO_OLD, LOCKED_TOO_OLD];

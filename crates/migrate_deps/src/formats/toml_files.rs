@@ -352,6 +352,15 @@ dev-dependencies = ["xarray<2024.6"]
     }
 
     #[test]
+    fn byte_order_mark_and_crlf_stay() {
+        let text = "\u{feff}[project]\r\ndependencies = [\r\n  'numpy<2',\r\n]\r\n";
+        let analysis = analyze(Kind::Pyproject, text).unwrap();
+        assert_eq!(super::super::positions(&analysis), ["3:4 NP301 *"]);
+        let fixed = fix(Kind::Pyproject, text).unwrap();
+        assert_eq!(fixed.text, text.replace("'numpy<2'", "'numpy'"));
+    }
+
+    #[test]
     fn invalid_toml_is_an_error() {
         let error = analyze(Kind::Pyproject, "[project\n").unwrap_err();
         assert!(error.starts_with("not valid TOML"), "{error}");
