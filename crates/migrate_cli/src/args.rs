@@ -11,7 +11,8 @@ use migrate_rules::version::Version;
     name = "migrate",
     version,
     max_term_width = 100,
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
 )]
 pub struct Args {
     #[command(subcommand)]

@@ -10,7 +10,14 @@ use crate::Kind;
 use crate::check::{Checker, Context, Locked, Site, Syntax};
 
 fn parse(text: &str) -> Result<Document<&str>, String> {
-    Document::parse(text).map_err(|error| format!("not valid TOML: {}", error.message()))
+    Document::parse(text).map_err(|error| {
+        let at = error.span().map_or(0, |span| span.start).min(text.len());
+        let line = text[..at].matches('\n').count() + 1;
+        format!(
+            "not valid TOML: line {line}: {}",
+            error.message().trim().replace('\n', "; ")
+        )
+    })
 }
 
 /// A TOML string value and where its text is: the characters between the quotes, when they
@@ -363,7 +370,7 @@ dev-dependencies = ["xarray<2024.6"]
     #[test]
     fn invalid_toml_is_an_error() {
         let error = analyze(Kind::Pyproject, "[project\n").unwrap_err();
-        assert!(error.starts_with("not valid TOML"), "{error}");
+        assert!(error.starts_with("not valid TOML: line 1: "), "{error}");
     }
 
     #[test]
