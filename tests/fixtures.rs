@@ -1,4 +1,5 @@
-//! One fixture per rule and import form (`tests/fixtures/*.py`), run through the binary.
+//! One fixture per rule and import form (`tests/fixtures/*.py`), and notebooks
+//! (`tests/fixtures/*.ipynb`), run through the binary.
 //! The snapshot shows what `migrate` reports (with code frames) and the diff `--fix` makes;
 //! the test also checks that the fixed file parses and that fixing it again changes nothing.
 
@@ -62,7 +63,7 @@ fn snapshot_of(path: &Path) -> String {
 
 #[test]
 fn fixtures() {
-    insta::glob!("fixtures/*.py", |path| {
+    insta::glob!("fixtures/*.{py,ipynb}", |path| {
         let snapshot = snapshot_of(path);
         insta::with_settings!({
             snapshot_path => "../snapshots",

@@ -18,8 +18,8 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Files or folders to check (folders are searched for `.py` and `.pyi` files); `-` reads
-    /// the source from standard input.
+    /// Files or folders to check (folders are searched for `.py` and `.pyi` files and `.ipynb`
+    /// notebooks); `-` reads the source from standard input.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 

@@ -83,7 +83,7 @@ fn report(file: &FileCheck, mode: Mode) -> FileReport {
     report.fixed = fixed.fixed;
     if fixed.text != *text {
         if mode == Mode::Diff {
-            report.diff = Some(run::unified_diff(text, &fixed.text, &file.path));
+            report.diff = Some(run::unified_diff(text, &fixed.text, &file.path.display().to_string()));
         } else if let Err(error) = run::write_atomically(&file.path, text.as_bytes(), &fixed.text) {
             report.error = Some(error);
             report.fixed = 0;
@@ -107,6 +107,7 @@ fn findings(text: &str, findings: &[migrate_deps::Finding]) -> Vec<Finding> {
             let line = text[line_start..line_end].trim_end_matches('\r');
             let end = finding.range.end.min(line_start + line.len());
             Finding {
+                cell: None,
                 line: finding.line,
                 column: finding.column,
                 excerpt: Excerpt {

@@ -104,8 +104,10 @@ fn concise(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
         let mark = if finding.fixable { " [*]" } else { "" };
         write!(
             out,
-            "{path}:{}:{}: {}{mark} {}",
-            finding.line, finding.column, finding.code, finding.message
+            "{path}:{}: {}{mark} {}",
+            finding.location(),
+            finding.code,
+            finding.message
         )?;
         match &finding.help {
             Some(help) => writeln!(out, ". {help}")?,
@@ -131,11 +133,7 @@ fn full(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         writeln!(out, "{}{mark} {}", finding.code, finding.message)?;
-        writeln!(
-            out,
-            "{gutter}--> {path}:{}:{}",
-            finding.line, finding.column
-        )?;
+        writeln!(out, "{gutter}--> {path}:{}", finding.location())?;
         writeln!(out, "{gutter} |")?;
         writeln!(out, "{number} | {}", excerpt.line)?;
         writeln!(out, "{gutter} | {lead}{}", "^".repeat(excerpt.width))?;

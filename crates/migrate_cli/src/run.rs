@@ -8,15 +8,18 @@ use std::path::{Path, PathBuf};
 
 use migrate_engine::checker::RuleSet;
 use migrate_engine::diagnostic::Diagnostic;
-use migrate_engine::lint::{self, DroppedFix};
+use migrate_engine::lint::{self, DroppedFix, SyntaxError};
+use migrate_engine::notebook::{Notebook, is_notebook};
 use migrate_engine::source::SourceText;
-use migrate_engine::text_size::Ranged;
+use migrate_engine::text_size::{Ranged, TextSize};
 
 use crate::args::Mode;
 
 /// One finding, positioned for printing.
 #[derive(Debug)]
 pub struct Finding {
+    /// The notebook cell (one-based) the finding is in; the line and column are in that cell.
+    pub cell: Option<usize>,
     pub line: usize,
     pub column: usize,
     /// The code the finding points at: its first line, and the part of it to underline.
@@ -25,6 +28,16 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub fixable: bool,
+}
+
+impl Finding {
+    /// `line:column`, or `cell N:line:column` in a notebook (as Ruff prints it).
+    pub fn location(&self) -> String {
+        match self.cell {
+            Some(cell) => format!("cell {cell}:{}:{}", self.line, self.column),
+            None => format!("{}:{}", self.line, self.column),
+        }
+    }
 }
 
 /// The first line of a finding's range, and the characters of it that the range covers.
@@ -128,58 +141,152 @@ fn file_unguarded(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
     report
 }
 
-/// Check, fix or diff `source`, reported as `path`. Writes nothing.
+/// Check, fix or diff `source` (a Python file, or a notebook if `path` names one), reported as
+/// `path`. Writes nothing.
 pub fn source_text(source: &str, path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
     let mut report = FileReport {
         path: path.to_path_buf(),
         ..FileReport::default()
     };
-    let remaining = match mode {
+    let outcome = if is_notebook(path) {
+        notebook(source, path, mode, rules, &mut report)
+    } else {
+        python(source, path, mode, rules, &mut report)
+    };
+    if let Err(message) = outcome {
+        report.error = Some(message);
+        report.fixed = 0;
+        report.fixed_text = None;
+        report.diff = None;
+    }
+    report
+}
+
+fn python(
+    source: &str,
+    path: &Path,
+    mode: Mode,
+    rules: &RuleSet,
+    report: &mut FileReport,
+) -> Result<(), String> {
+    let remaining = lint(source, path, mode, rules, report).map_err(|error| error.to_string())?;
+    if let Some(fixed) = &report.fixed_text
+        && mode == Mode::Diff
+    {
+        report.diff = Some(unified_diff(source, fixed, &path.display().to_string()));
+    }
+    let text = SourceText::new(report.fixed_text.as_deref().unwrap_or(source));
+    report.findings = findings(&remaining, |offset| (None, &text, offset));
+    Ok(())
+}
+
+/// A notebook: its code cells are checked as one source; positions are cell, line, column; the
+/// diff is shown cell by cell; the fixed text is the notebook's JSON with only the changed
+/// cells' sources respelled.
+fn notebook(
+    raw: &str,
+    path: &Path,
+    mode: Mode,
+    rules: &RuleSet,
+    report: &mut FileReport,
+) -> Result<(), String> {
+    let notebook = Notebook::parse(raw).map_err(|error| format!("not a notebook: {error}"))?;
+    let remaining = lint(notebook.source(), path, mode, rules, report).map_err(|error| {
+        let at = notebook.position(error.offset);
+        format!(
+            "cell {}:{}:{}: syntax error: {}",
+            at.cell, at.position.line, at.position.column, error.message
+        )
+    })?;
+    let Some(fixed) = report.fixed_text.take() else {
+        report.findings = notebook_findings(&notebook, &remaining);
+        return Ok(());
+    };
+    let written = notebook
+        .with_source(&fixed)
+        .map_err(|error| error.to_string())?;
+    if mode == Mode::Diff {
+        let changed = notebook
+            .changed_cells(&fixed)
+            .map_err(|error| error.to_string())?;
+        let name = path.display();
+        report.diff = Some(
+            changed
+                .iter()
+                .map(|(cell, old, new)| {
+                    unified_diff(old, new, &format!("{name}:cell {}", cell + 1))
+                })
+                .collect(),
+        );
+    }
+    // What is left is found again in the notebook as written, cell by cell.
+    let fixed_notebook = Notebook::parse(&written).map_err(|error| error.to_string())?;
+    let remaining = migrate_engine::lint::check(fixed_notebook.source(), path, rules)
+        .map_err(|error| error.to_string())?;
+    report.findings = notebook_findings(&fixed_notebook, &remaining);
+    report.fixed_text = Some(written);
+    Ok(())
+}
+
+/// Check `source`, or fix it (into `report.fixed_text` when it changes): the diagnostics left.
+fn lint(
+    source: &str,
+    path: &Path,
+    mode: Mode,
+    rules: &RuleSet,
+    report: &mut FileReport,
+) -> Result<Vec<Diagnostic>, SyntaxError> {
+    match mode {
         Mode::Check => lint::check(source, path, rules),
         Mode::Fix | Mode::Diff => lint::fix(source, path, rules).map(|fixed| {
             report.fixed = fixed.fixed;
             report.dropped = fixed.dropped;
             if fixed.text != source {
-                if mode == Mode::Diff {
-                    report.diff = Some(unified_diff(source, &fixed.text, path));
-                }
                 report.fixed_text = Some(fixed.text);
             }
             fixed.remaining
         }),
-    };
-    match remaining {
-        Ok(diagnostics) => {
-            let text = report.fixed_text.as_deref().unwrap_or(source);
-            report.findings = findings(text, &diagnostics);
-        }
-        Err(error) => report.error = Some(error.to_string()),
     }
-    report
 }
 
-fn findings(text: &str, diagnostics: &[Diagnostic]) -> Vec<Finding> {
-    if diagnostics.is_empty() {
-        return Vec::new();
-    }
-    let source = SourceText::new(text);
+fn notebook_findings(notebook: &Notebook, diagnostics: &[Diagnostic]) -> Vec<Finding> {
+    let cells: Vec<SourceText> = (0..notebook.cell_count())
+        .map(|cell| SourceText::new(notebook.cell_text(cell)))
+        .collect();
+    findings(diagnostics, |offset| {
+        let (cell, offset) = notebook.locate(offset).unwrap_or_default();
+        (Some(cell + 1), &cells[cell], offset)
+    })
+}
+
+/// The findings of `diagnostics`; `locate` says where an offset is: the cell (for notebooks),
+/// the text it is in and the offset in that text.
+fn findings<'t>(
+    diagnostics: &[Diagnostic],
+    locate: impl Fn(TextSize) -> (Option<usize>, &'t SourceText<'t>, TextSize),
+) -> Vec<Finding> {
     diagnostics
         .iter()
         .map(|diagnostic| {
-            let position = source.position(diagnostic.start());
+            let (cell, source, start) = locate(diagnostic.start());
+            let text = source.text();
+            let position = source.position(start);
             let line_range = source.line_range(position.line - 1);
             let line = source.slice(line_range);
-            let underlined = &text
-                [diagnostic.start().to_usize()..diagnostic.end().min(line_range.end()).to_usize()];
+            let end = (start + diagnostic.range().len()).min(line_range.end());
             Finding {
+                cell,
                 line: position.line,
                 column: position.column,
                 excerpt: Excerpt {
                     line: line.to_string(),
-                    start: line[..(diagnostic.start() - line_range.start()).to_usize()]
+                    start: line[..(start - line_range.start()).to_usize()]
                         .chars()
                         .count(),
-                    width: underlined.chars().count().max(1),
+                    width: text[start.to_usize()..end.to_usize()]
+                        .chars()
+                        .count()
+                        .max(1),
                 },
                 code: diagnostic.code,
                 message: diagnostic.message.clone(),
@@ -206,12 +313,11 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
     Ok(text)
 }
 
-pub fn unified_diff(old: &str, new: &str, path: &Path) -> String {
-    let name = path.display().to_string();
+pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&name, &name)
+        .header(name, name)
         .to_string()
 }
 

@@ -32,8 +32,9 @@ pub struct WalkError {
 
 /// Call `found` with each file to check under `paths`, once each, as the walk finds them; return
 /// the paths that cannot be checked. A file named on the command line is always checked;
-/// folders are searched for `.py` and `.pyi` files, respecting `.gitignore` and `.ignore` and
-/// skipping version-control folders, virtual environments and build output.
+/// folders are searched for `.py` and `.pyi` files and `.ipynb` notebooks, respecting
+/// `.gitignore` and `.ignore` and skipping version-control folders, virtual environments and
+/// build output.
 pub fn python_files(paths: &[PathBuf], found: impl FnMut(PathBuf)) -> Vec<WalkError> {
     files(paths, is_python, found)
 }
@@ -109,7 +110,7 @@ fn is_skipped_folder(path: &Path) -> bool {
 
 fn is_python(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|extension| extension == "py" || extension == "pyi")
+        .is_some_and(|extension| extension == "py" || extension == "pyi" || extension == "ipynb")
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

@@ -5,7 +5,7 @@
 //! * [`checker`]: rules and the walk that runs them;
 //! * [`edit`]: edits, fixes and applying them; [`syntax_edits`]: edits that know Python;
 //! * [`prefilter`]: telling from the bytes that no rule can report in a file;
-//! * [`lint`]: check or fix one source text.
+//! * [`lint`]: check or fix one source text; [`notebook`]: the same for a Jupyter notebook.
 
 pub mod assignments;
 pub mod checker;
@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod lint;
 pub mod noqa;
+pub mod notebook;
 pub mod prefilter;
 pub mod semantic;
 pub mod source;

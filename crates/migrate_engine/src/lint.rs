@@ -5,7 +5,7 @@ use std::path::Path;
 use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_ast::{ModModule, PySourceType};
 use ruff_python_parser::{Parsed, parse_unchecked_source};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::{Checker, RuleSet};
 use crate::diagnostic::Diagnostic;
@@ -19,6 +19,8 @@ use crate::source::{Position, SourceText};
 pub struct SyntaxError {
     pub message: String,
     pub position: Position,
+    /// Where the error is, as an offset (a notebook reports it in the cell it is in).
+    pub offset: TextSize,
 }
 
 impl std::fmt::Display for SyntaxError {
@@ -38,6 +40,7 @@ fn parse(source: &str, path: &Path) -> Result<Parsed<ModModule>, SyntaxError> {
         Some(error) => Err(SyntaxError {
             message: error.error.to_string(),
             position: SourceText::new(source).position(error.location.start()),
+            offset: error.location.start(),
         }),
     }
 }
