@@ -69,6 +69,9 @@ pub enum Command {
     /// The dependency side: report what in pyproject.toml, requirements*.txt, setup.cfg,
     /// environment.yml, Pipfile and lock files holds the project on NumPy 1.x, and fix it.
     Deps(DepsArgs),
+    /// Run the language server on stdin/stdout (LSP): diagnostics, quick fixes and
+    /// `source.fixAll.migrate` in the editor, for Python files and notebooks.
+    Server,
 }
 
 /// `migrate deps`: pins, build requirements and dependencies without NumPy 2 support.

@@ -38,6 +38,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    if let Some(Command::Server) = args.command {
+        return server(&args);
+    }
     run::install_panic_hook();
     match run(&args) {
         Ok(code) => code,
@@ -139,6 +142,18 @@ impl Checked {
         self.summary.merge(&other.summary);
         self.reports.extend(other.reports);
         self
+    }
+}
+
+/// `migrate server`: the language server on stdio, with the rules a run would use per file.
+fn server(args: &Args) -> ExitCode {
+    let rule_sets = RuleSets::for_server(args);
+    match migrate_server::stdio(|path| rule_sets.for_file(path)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
     }
 }
 

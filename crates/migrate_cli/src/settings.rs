@@ -1,11 +1,12 @@
-//! Which rules check a file: the run's options and the NumPy floor of the file's project.
+//! Which rules check a file: the run's options and the NumPy floor of the file's project. The
+//! one place that decides it, for the files of a run and for the server's documents alike.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use migrate_engine::checker::RuleSet;
-use migrate_rules::project::Projects;
+use migrate_rules::project::{Projects, declared_min_numpy};
 use migrate_rules::version::Version;
 use migrate_rules::{Options, rule_set};
 use rustc_hash::FxHashMap;
@@ -18,6 +19,9 @@ pub struct RuleSets<'a> {
     projects: Projects,
     /// The floor of each folder of files.
     floors: Mutex<FxHashMap<PathBuf, Version>>,
+    /// Whether projects are read once (a run) or for each file (the server: a project may be
+    /// edited while the editor is open).
+    remember_projects: bool,
     sets: Mutex<BTreeMap<Version, Arc<RuleSet>>>,
 }
 
@@ -27,7 +31,16 @@ impl<'a> RuleSets<'a> {
             args,
             projects: Projects::default(),
             floors: Mutex::default(),
+            remember_projects: true,
             sets: Mutex::default(),
+        }
+    }
+
+    /// For the server: the project of a file is read again each time it is checked.
+    pub fn for_server(args: &'a Args) -> Self {
+        Self {
+            remember_projects: false,
+            ..Self::new(args)
         }
     }
 
@@ -49,13 +62,16 @@ impl<'a> RuleSets<'a> {
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        let absolute = || std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        if !self.remember_projects {
+            return declared_min_numpy(&absolute()).map_or(Version::NUMPY_2, |d| d.version);
+        }
         if let Some(floor) = lock(&self.floors).get(folder) {
             return *floor;
         }
-        let absolute = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
         let floor = self
             .projects
-            .declared_min_numpy(&absolute)
+            .declared_min_numpy(&absolute())
             .map_or(Version::NUMPY_2, |declared| declared.version);
         lock(&self.floors).insert(folder.to_path_buf(), floor);
         floor
