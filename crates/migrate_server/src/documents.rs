@@ -86,14 +86,19 @@ impl Documents {
         texts: Vec<TextDocumentItem>,
     ) {
         for text in texts {
-            self.cell_notebook.insert(text.uri.clone(), uri.clone());
-            self.open(text);
+            self.open_cell(&uri, text);
         }
         let cells = cells
             .into_iter()
             .map(|cell| (cell.document, cell.kind))
             .collect();
         self.notebooks.insert(uri, Notebook { cells });
+    }
+
+    fn open_cell(&mut self, notebook: &Uri, item: TextDocumentItem) {
+        self.cell_notebook
+            .insert(item.uri.clone(), notebook.clone());
+        self.open(item);
     }
 
     /// Apply a notebook change; the cells that left the notebook are returned (their
@@ -110,8 +115,7 @@ impl Documents {
         };
         if let Some(structure) = cells.structure {
             for text in structure.did_open.into_iter().flatten() {
-                self.cell_notebook.insert(text.uri.clone(), uri.clone());
-                self.open(text);
+                self.open_cell(uri, text);
             }
             for closed in structure.did_close.into_iter().flatten() {
                 self.cell_notebook.remove(&closed.uri);

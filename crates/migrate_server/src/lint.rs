@@ -196,12 +196,16 @@ fn located<'a>(
     diagnostics: &[Diagnostic],
     encoding: Encoding,
 ) -> Vec<(&'a Uri, lsp_types::Diagnostic)> {
+    let mut indexes: HashMap<&Uri, LineIndex> = HashMap::new();
     diagnostics
         .iter()
         .filter_map(|diagnostic| {
             let (uri, text, start) = target.locate(diagnostic.start())?;
             let end = (start + diagnostic.range().len()).min(TextSize::of(text));
-            let range = LineIndex::new(text, encoding).range(TextRange::new(start, end));
+            let index = indexes
+                .entry(uri)
+                .or_insert_with(|| LineIndex::new(text, encoding));
+            let range = index.range(TextRange::new(start, end));
             let message = match &diagnostic.help {
                 Some(help) => format!("{}. {help}", diagnostic.message),
                 None => diagnostic.message.clone(),
