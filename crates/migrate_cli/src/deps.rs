@@ -83,7 +83,11 @@ fn report(file: &FileCheck, mode: Mode) -> FileReport {
     report.fixed = fixed.fixed;
     if fixed.text != *text {
         if mode == Mode::Diff {
-            report.diff = Some(run::unified_diff(text, &fixed.text, &file.path.display().to_string()));
+            report.diff = Some(run::unified_diff(
+                text,
+                &fixed.text,
+                &file.path.display().to_string(),
+            ));
         } else if let Err(error) = run::write_atomically(&file.path, text.as_bytes(), &fixed.text) {
             report.error = Some(error);
             report.fixed = 0;
