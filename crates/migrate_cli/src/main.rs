@@ -21,6 +21,10 @@ use crate::output::Summary;
 use crate::run::FileReport;
 use crate::settings::RuleSets;
 
+#[cfg(unix)]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Deeply nested code recurses deeply in the parser and the checks.
 const WORKER_STACK: usize = 256 * 1024 * 1024;
 
