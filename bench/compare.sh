@@ -40,12 +40,14 @@ fi
 cargo build --release -q
 migrate="$PWD/target/release/migrate"
 
-files=$(find "$corpus" -name '*.py' -o -name '*.pyi' | wc -l)
-bytes=$(find "$corpus" \( -name '*.py' -o -name '*.pyi' \) -print0 | xargs -0 cat | wc -c)
+# What both tools check: Python files and notebooks.
+sources="\\( -name '*.py' -o -name '*.pyi' -o -name '*.ipynb' \\)"
+files=$(eval "find $corpus $sources" | wc -l)
+bytes=$(eval "find $corpus $sources -print0" | xargs -0 cat | wc -c)
 echo "corpus: $files files, $((bytes / 1000000)) MB; $(nproc) cores; $("$ruff" --version); migrate $("$migrate" --version | cut -d' ' -f2)"
 echo
 
-read_all="find $corpus \\( -name '*.py' -o -name '*.pyi' \\) -print0 | xargs -0 cat > /dev/null"
+read_all="find $corpus $sources -print0 | xargs -0 cat > /dev/null"
 ruff_check="$ruff check --select NPY201 --no-cache --isolated -q $corpus"
 hyperfine --style none --warmup 2 --runs "$runs" -i --export-json "$work/check.json" \
   -n cat "$read_all" \
