@@ -103,7 +103,10 @@ fn tracked_modules() -> TrackedModules {
     tracked.track("numpy");
     let tables = table::tables();
     for module in &tables.private_modules {
-        for member in tables.composed_members(module) {
+        for member in module
+            .listed_members()
+            .chain(tables.composed_members(module))
+        {
             tracked.add_export(&module.path, member);
         }
     }

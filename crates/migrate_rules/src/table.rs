@@ -98,6 +98,9 @@ pub struct PrivateModuleRow {
     kept: Vec<String>,
     pub message: Option<String>,
     pub example: Option<Example>,
+    /// The rows of `members` and `moved`, by member, made on first use.
+    #[serde(skip)]
+    member_rows: OnceLock<FxHashMap<String, NameRow>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,17 +120,31 @@ impl PrivateModuleRow {
         self.kept.iter().any(|kept| kept == member)
     }
 
-    /// The rows of its listed members: `<path>.X` replaced by `<home>.X` or by where it
-    /// moved.
-    fn member_rows(&self) -> impl Iterator<Item = NameRow> {
-        let homed = self.members.iter().map(|member| {
-            let replace = format!("{}.{member}", self.home);
-            self.member_row(member, Some(replace), None)
+    /// The members it lists (in `members` or `moved`).
+    pub fn listed_members(&self) -> impl Iterator<Item = &str> {
+        self.members
+            .iter()
+            .chain(self.moved.keys())
+            .map(String::as_str)
+    }
+
+    /// The row of a listed member: `<path>.X` replaced by `<home>.X` or by where it moved.
+    fn member(&self, member: &str) -> Option<&NameRow> {
+        let rows = self.member_rows.get_or_init(|| {
+            let homed = self.members.iter().map(|member| {
+                let replace = format!("{}.{member}", self.home);
+                (member, self.member_row(member, Some(replace), None))
+            });
+            let moved = self.moved.iter().map(|(member, moved)| {
+                let row = self.member_row(member, Some(moved.path.clone()), moved.fix_since);
+                (member, row)
+            });
+            homed
+                .chain(moved)
+                .map(|(member, row)| (member.clone(), row))
+                .collect()
         });
-        let moved = self.moved.iter().map(|(member, moved)| {
-            self.member_row(member, Some(moved.path.clone()), moved.fix_since)
-        });
-        homed.chain(moved)
+        rows.get(member)
     }
 
     /// A member that is a removed name of NumPy's main namespace, for a module whose home is
@@ -290,12 +307,10 @@ struct RawPrivateModules {
 }
 
 pub struct Tables {
-    /// The `[[name]]` rows, then the listed members of private modules. (Not here: the
-    /// removed names of NumPy's main namespace as members of the private modules whose home
-    /// is `numpy`, some 6,000 rows made on first use by [`Tables::name`].)
+    /// The `[[name]]` rows. (Not here: the members of private modules, some 1,700 listed
+    /// and 6,000 that are main-namespace names of modules whose home is `numpy`; their rows
+    /// are made on first use by [`Tables::name`], as a run needs few of them.)
     pub names: Vec<NameRow>,
-    /// How many of `names` are `[[name]]` rows.
-    name_rows: usize,
     /// `numpy.X` rows of the main namespace, by `X`.
     main_names_by_member: FxHashMap<String, usize>,
     /// The rows of `<private module>.X` for main-namespace names `X`, made on first use:
@@ -328,9 +343,8 @@ impl Tables {
     }
 
     fn new(raw: RawTables, private: RawPrivateModules) -> Result<Self, String> {
-        let mut all_names = raw.name;
-        let name_rows = all_names.len();
-        let main_names_by_member = all_names
+        let names = raw.name;
+        let main_names_by_member = names
             .iter()
             .enumerate()
             .filter_map(|(index, row)| {
@@ -338,14 +352,8 @@ impl Tables {
                 (!member.contains('.')).then(|| (member.to_string(), index))
             })
             .collect();
-        all_names.extend(
-            private
-                .private_module
-                .iter()
-                .flat_map(PrivateModuleRow::member_rows),
-        );
         let composed = std::iter::repeat_with(OnceLock::new)
-            .take(private.private_module.len() * name_rows)
+            .take(private.private_module.len() * names.len())
             .collect();
         let mut private_modules_by_path = FxHashMap::default();
         for (index, module) in private.private_module.iter().enumerate() {
@@ -357,7 +365,7 @@ impl Tables {
             }
         }
         let mut names_by_path = FxHashMap::default();
-        for (index, row) in all_names.iter().enumerate() {
+        for (index, row) in names.iter().enumerate() {
             if row.fix_count() > 1 {
                 return Err(format!("`{}` has more than one fix", row.path));
             }
@@ -396,8 +404,7 @@ impl Tables {
             }
         }
         Ok(Self {
-            names: all_names,
-            name_rows,
+            names,
             main_names_by_member,
             composed,
             arguments: raw.argument,
@@ -418,11 +425,14 @@ impl Tables {
         let (module, member) = path.rsplit_once('.')?;
         let module_index = *self.private_modules_by_path.get(module)?;
         let module = &self.private_modules[module_index];
+        if let Some(row) = module.member(member) {
+            return Some(row);
+        }
         let name_index = *self.main_names_by_member.get(member)?;
         if module.home != "numpy" || module.keeps(member) {
             return None;
         }
-        let row = self.composed[module_index * self.name_rows + name_index]
+        let row = self.composed[module_index * self.names.len() + name_index]
             .get_or_init(|| Box::new(module.composed_row(member, &self.names[name_index])));
         Some(row)
     }
@@ -478,6 +488,22 @@ mod tests {
     #[test]
     fn the_embedded_tables_parse() {
         assert!(!tables().names.is_empty());
+    }
+
+    #[test]
+    fn members_of_private_modules_are_listed_once() {
+        let tables = tables();
+        for module in &tables.private_modules {
+            let mut seen = rustc_hash::FxHashSet::default();
+            for member in module.listed_members() {
+                let path = format!("{}.{member}", module.path);
+                assert!(seen.insert(member), "`{path}` is listed twice");
+                assert!(
+                    !tables.names_by_path.contains_key(&path),
+                    "`{path}` is a member and a `[[name]]` row"
+                );
+            }
+        }
     }
 
     #[test]
