@@ -100,8 +100,9 @@ fn compare_edits(a: &Edit, b: &Edit) -> std::cmp::Ordering {
 /// The result of applying fixes to a source text.
 pub struct Applied {
     pub text: String,
-    /// How many of the given fixes were applied (a fix identical to an applied one counts).
-    pub applied: usize,
+    /// Whether each of the given fixes, in the order given, was applied (a fix identical to
+    /// an applied one counts as applied).
+    pub taken: Vec<bool>,
 }
 
 /// Apply every fix that does not overlap an already accepted one, in source order.
@@ -109,15 +110,15 @@ pub struct Applied {
 /// An edit identical to an accepted edit is not a conflict (two diagnostics may share the
 /// insertion of one import), and it is applied once.
 pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> Applied {
-    let mut fixes: Vec<&Fix> = fixes.into_iter().collect();
-    fixes.sort_by_key(|fix| fix.start());
+    let mut fixes: Vec<(usize, &Fix)> = fixes.into_iter().enumerate().collect();
+    fixes.sort_by_key(|(_, fix)| fix.start());
 
     // Accepted edits never overlap, so by start they are also ordered by end.
     let mut accepted: BTreeMap<(TextSize, TextSize), &Edit> = BTreeMap::new();
     // A fix shared by several diagnostics is decided once.
     let mut decided: HashMap<*const [Edit], bool> = HashMap::new();
-    let mut applied = 0;
-    for fix in fixes {
+    let mut taken_fixes = vec![false; fixes.len()];
+    for (index, fix) in fixes {
         let taken = *decided.entry(Arc::as_ptr(&fix.edits)).or_insert_with(|| {
             if fix.edits().iter().any(|edit| conflicts(&accepted, edit)) {
                 return false;
@@ -127,7 +128,7 @@ pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -
             }
             true
         });
-        applied += usize::from(taken);
+        taken_fixes[index] = taken;
     }
 
     let mut text = String::with_capacity(source.len() + 64);
@@ -142,7 +143,10 @@ pub fn apply_fixes<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -
         unchanged_outside(source, accepted.values().copied(), &text),
         "applying edits changed bytes outside them"
     );
-    Applied { text, applied }
+    Applied {
+        text,
+        taken: taken_fixes,
+    }
 }
 
 /// Whether `after` is `before` with `edits` (sorted, not overlapping) applied and nothing
@@ -203,7 +207,7 @@ mod tests {
         let later = Fix::edit(Edit::replace(range(4, 6), "Z"));
         let applied = apply_fixes(source, [&later, &overlapping, &first]);
         assert_eq!(applied.text, "XcdZ");
-        assert_eq!(applied.applied, 2);
+        assert_eq!(applied.taken, [true, false, true]);
     }
 
     #[test]
@@ -224,7 +228,7 @@ mod tests {
         let b = Fix::new(vec![import, Edit::replace(range(2, 3), "C")]);
         let applied = apply_fixes("abc", [&a, &b]);
         assert_eq!(applied.text, "import ast\nAbC");
-        assert_eq!(applied.applied, 2);
+        assert_eq!(applied.taken, [true, true]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Checking and fixing one source text: parse, resolve, run the rules, apply fixes.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use ruff_python_ast::token::{TokenKind, Tokens};
@@ -129,6 +130,8 @@ pub struct Fixed {
     pub text: String,
     /// How many findings were fixed.
     pub fixed: usize,
+    /// How many findings of each rule were fixed (they add up to `fixed`).
+    pub fixed_codes: BTreeMap<&'static str, usize>,
     /// Findings whose fix was dropped because the result did not parse (a bug in a rule).
     pub dropped: Vec<DroppedFix>,
     /// What is left to report in the fixed text.
@@ -151,7 +154,7 @@ const MAX_ROUNDS: usize = 10;
 pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxError> {
     let mut text = source.to_string();
     let mut diagnostics = check(source, path, rules)?;
-    let mut fixed = 0;
+    let mut fixed_codes = BTreeMap::new();
     let mut dropped: Vec<DroppedFix> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let fixable: Vec<&Diagnostic> = diagnostics
@@ -169,12 +172,12 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
         );
         let (next_text, parsed) = match parse(&applied.text, path) {
             Ok(parsed) => {
-                fixed += applied.applied;
+                count_codes(&mut fixed_codes, &fixable, &applied.taken);
                 (applied.text, parsed)
             }
             Err(_) => {
                 let kept = keep_parsable_fixes(&text, path, &fixable, &mut dropped);
-                fixed += kept.applied;
+                count_codes(&mut fixed_codes, &kept.diagnostics, &kept.taken);
                 (kept.text, kept.parsed)
             }
         };
@@ -206,26 +209,40 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
     dropped.dedup();
     Ok(Fixed {
         text,
-        fixed,
+        fixed: fixed_codes.values().sum(),
+        fixed_codes,
         dropped,
         remaining: diagnostics,
     })
 }
 
-struct Kept {
+/// Count the diagnostics whose fix was taken, by code.
+fn count_codes(
+    counts: &mut BTreeMap<&'static str, usize>,
+    diagnostics: &[&Diagnostic],
+    taken: &[bool],
+) {
+    for (diagnostic, _) in diagnostics.iter().zip(taken).filter(|(_, taken)| **taken) {
+        *counts.entry(diagnostic.code).or_default() += 1;
+    }
+}
+
+struct Kept<'d> {
     text: String,
     parsed: Parsed<ModModule>,
-    applied: usize,
+    /// The diagnostics whose fixes were tried together, and whether each was applied.
+    diagnostics: Vec<&'d Diagnostic>,
+    taken: Vec<bool>,
 }
 
 /// When the fixes together do not parse: add them one at a time to the set that still
 /// parses, and set aside each that breaks it. Fixes keep their offsets into `text`.
-fn keep_parsable_fixes(
+fn keep_parsable_fixes<'d>(
     text: &str,
     path: &Path,
-    fixable: &[&Diagnostic],
+    fixable: &[&'d Diagnostic],
     dropped: &mut Vec<DroppedFix>,
-) -> Kept {
+) -> Kept<'d> {
     let source = SourceText::new(text);
     let mut kept: Vec<&Fix> = Vec::new();
     for diagnostic in fixable {
@@ -244,16 +261,28 @@ fn keep_parsable_fixes(
             });
         }
     }
-    let kept_fixes = fixable
+    let diagnostics: Vec<&Diagnostic> = fixable
         .iter()
-        .filter_map(|diagnostic| diagnostic.fix.as_ref())
-        .filter(|fix| kept.contains(fix));
-    let applied = apply_fixes(text, kept_fixes);
+        .copied()
+        .filter(|diagnostic| {
+            diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|fix| kept.contains(&fix))
+        })
+        .collect();
+    let applied = apply_fixes(
+        text,
+        diagnostics
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fix.as_ref()),
+    );
     let parsed = parse(&applied.text, path).expect("checked fix by fix");
     Kept {
         text: applied.text,
         parsed,
-        applied: applied.applied,
+        diagnostics,
+        taken: applied.taken,
     }
 }
 
@@ -297,6 +326,7 @@ mod tests {
         let fixed = fix(source, Path::new("t.py"), &rules).unwrap();
         assert_eq!(fixed.text, "a = fine\nb = bad\nc = fine\n");
         assert_eq!(fixed.fixed, 2);
+        assert_eq!(fixed.fixed_codes, BTreeMap::from([("T001", 2)]));
         assert_eq!(
             fixed.dropped,
             [DroppedFix {
