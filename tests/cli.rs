@@ -22,7 +22,11 @@ fn check_reports_each_finding_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.py", NEEDS_MIGRATION);
     write(dir.path(), "clean.py", MIGRATED);
-    let run = migrate(dir.path(), &["--check", "."], None);
+    let run = migrate(
+        dir.path(),
+        &["--check", "--output-format", "concise", "."],
+        None,
+    );
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         run.stdout,
@@ -64,7 +68,11 @@ fn fix_rewrites_in_place_then_reports_what_is_left() {
         "b.py",
         "import numpy as np\nnp.who()\nx = np.NaN\n",
     );
-    let run = migrate(dir.path(), &["--fix", "b.py"], None);
+    let run = migrate(
+        dir.path(),
+        &["--fix", "--output-format", "concise", "b.py"],
+        None,
+    );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stdout
@@ -128,7 +136,14 @@ fn stdin_fix_prints_the_whole_source_and_findings_on_stderr() {
     let source = "import numpy as np\nnp.who()\n";
     let run = migrate(
         Path::new("."),
-        &["--fix", "-", "--stdin-filename", "pkg/mod.py"],
+        &[
+            "--fix",
+            "-",
+            "--stdin-filename",
+            "pkg/mod.py",
+            "--output-format",
+            "concise",
+        ],
         Some(source.as_bytes()),
     );
     assert_eq!(run.code, 1);
@@ -139,7 +154,11 @@ fn stdin_fix_prints_the_whole_source_and_findings_on_stderr() {
         run.stderr
     );
 
-    let check = migrate(Path::new("."), &["-"], Some(NEEDS_MIGRATION.as_bytes()));
+    let check = migrate(
+        Path::new("."),
+        &["--output-format", "concise", "-"],
+        Some(NEEDS_MIGRATION.as_bytes()),
+    );
     assert_eq!(check.code, 1);
     assert!(
         check.stdout.starts_with("-:2:5: NP201 [*]"),
@@ -236,7 +255,11 @@ fn folders_are_walked_for_python_files_the_project_owns() {
     }
     write(root, ".gitignore", "generated/skip.py\n");
     write(root, "script", NEEDS_MIGRATION);
-    let run = migrate(root, &["--check", ".", "script"], None);
+    let run = migrate(
+        root,
+        &["--check", "--output-format", "concise", ".", "script"],
+        None,
+    );
     let files: Vec<&str> = run
         .stdout
         .lines()
@@ -265,7 +288,8 @@ fn select_and_ignore_choose_rules() {
         "import numpy as np\nx = np.zeros(1, dtype='int0') + np.NaN\n",
     );
     let codes = |args: &[&str]| -> Vec<String> {
-        let run = migrate(dir.path(), &[args, &["a.py"]].concat(), None);
+        let concise = ["--output-format", "concise", "a.py"];
+        let run = migrate(dir.path(), &[args, &concise].concat(), None);
         run.stdout
             .lines()
             .filter_map(|line| line.split(": ").nth(1))

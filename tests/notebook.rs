@@ -109,7 +109,7 @@ fn findings_are_reported_by_cell_line_and_column() {
     .unwrap();
     fs::write(dir.path().join("a.py"), "import numpy as np\nnp.NaN\n").unwrap();
     // Folders are searched for notebooks too.
-    let run = migrate(dir.path(), &["."], None);
+    let run = migrate(dir.path(), &["--output-format", "concise", "."], None);
     assert_eq!(run.code, 1, "{run:?}");
     let lines: Vec<&str> = run
         .stdout

@@ -36,22 +36,77 @@ pub struct Args {
     pub diff: bool,
 
     /// Only run these rules (codes or prefixes, comma-separated; `NPY201` selects all).
+    /// Replaces the configuration's `select` (and its `ignore`).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
 
-    /// Do not run these rules (codes or prefixes, comma-separated).
+    /// Do not run these rules (codes or prefixes, comma-separated), on top of the
+    /// configuration's `ignore`.
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub ignore: Vec<String>,
 
     /// The oldest NumPy the fixed code must still run on. Fixes that need a newer one are
-    /// reported, not applied. Default: the lower bound of `numpy` in the nearest
-    /// `pyproject.toml` or `requirements*.txt`, else 2.0.
+    /// reported, not applied. Default: `min-numpy` of the configuration, else the lower bound
+    /// of `numpy` in the nearest `pyproject.toml` or `requirements*.txt`, else 2.0.
     #[arg(long, value_name = "X.Y")]
     pub min_numpy: Option<Version>,
 
-    /// How findings are printed: `concise` (one line each) or `full` (with the code and the fix).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Concise)]
+    /// Read `[tool.migrate]` from this file for every path, instead of the nearest
+    /// `pyproject.toml` of each file (its globs are then relative to the current folder).
+    #[arg(long, value_name = "PATH", help_heading = "Configuration")]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file.
+    #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Leave out files and folders matching these globs (comma-separated), instead of the
+    /// configuration's `exclude` or the defaults.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "GLOBS",
+        help_heading = "File selection"
+    )]
+    pub exclude: Vec<String>,
+
+    /// Leave out files and folders matching these globs too (comma-separated).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "GLOBS",
+        help_heading = "File selection"
+    )]
+    pub extend_exclude: Vec<String>,
+
+    /// Apply the exclusions to paths named on the command line too (as pre-commit names
+    /// every file).
+    #[arg(long, help_heading = "File selection")]
+    pub force_exclude: bool,
+
+    /// How findings are printed.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full, help_heading = "Output")]
     pub output_format: OutputFormat,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE", help_heading = "Output")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print how many findings each rule has, instead of the findings.
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
+
+    /// After `--fix`, list what was fixed in each file.
+    #[arg(long, help_heading = "Output")]
+    pub show_fixes: bool,
+
+    /// Exit 0 even when something needs migrating (errors still exit 2).
+    #[arg(long, help_heading = "Exit status")]
+    pub exit_zero: bool,
+
+    /// Exit 1 when `--fix` fixed anything, even if nothing is left.
+    #[arg(long, help_heading = "Exit status")]
+    pub exit_non_zero_on_fix: bool,
 
     /// Parse every file. By default a file that cannot contain anything to migrate (judged
     /// from its bytes: no import of numpy, none of the rules' trigger words) is not parsed,
@@ -102,8 +157,20 @@ pub struct DepsArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    Concise,
+    /// Each finding with its code, underlined, and the fix as a diff (colored on a terminal).
     Full,
+    /// One line per finding.
+    Concise,
+    /// A JSON array of findings, with Ruff's fields.
+    Json,
+    /// One JSON object per line, with Ruff's fields.
+    JsonLines,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
 }
 
 /// What a run does with each file.

@@ -3,17 +3,23 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use migrate_deps::{FileCheck, Kind};
+use migrate_engine::source::SourceText;
+use migrate_engine::text_size::{TextRange, TextSize};
 use migrate_rules::project::{DeclaredFloor, declared_min_numpy};
 use migrate_rules::version::Version;
 
 use crate::args::{DepsArgs, Mode};
-use crate::output::Summary;
-use crate::run::{self, Excerpt, FileReport, Finding};
-use crate::{exit_code, output, walk};
+use crate::finding::{About, Finding};
+use crate::output::{Printer, Summary};
+use crate::run::{self, FileReport};
+use crate::walk::DefaultExclusions;
+use crate::{ExitFlags, exit_code, output, walk};
 
 pub fn main(args: &DepsArgs) -> ExitCode {
     match run(args) {
@@ -31,6 +37,7 @@ fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
     let walk_errors = walk::files(
         &args.paths,
         |path| Kind::of(path).is_some(),
+        Arc::new(DefaultExclusions::new()),
         |path| {
             files.push(path);
         },
@@ -43,15 +50,32 @@ fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
         summary.add(report);
     }
     let notes = floor_notes(&checked);
+    let errors: Vec<String> = walk_errors
+        .iter()
+        .map(|error| format!("{}: {}", error.path.display(), error.message))
+        .collect();
+    let printer = Printer {
+        format: args.output_format,
+        mode,
+        statistics: false,
+        show_fixes: false,
+        color: false,
+        cwd: std::env::current_dir()?,
+    };
     output::run(
-        &walk_errors,
+        &mut io::stdout().lock(),
+        &errors,
         &reports,
         &summary,
-        mode,
-        args.output_format,
+        &printer,
         &notes,
     )?;
-    Ok(exit_code(mode, &summary, walk_errors.len()))
+    Ok(exit_code(
+        mode,
+        &summary,
+        walk_errors.len(),
+        ExitFlags::default(),
+    ))
 }
 
 /// Check, fix or diff one file.
@@ -99,31 +123,19 @@ fn report(file: &FileCheck, mode: Mode) -> FileReport {
 }
 
 fn findings(text: &str, findings: &[migrate_deps::Finding]) -> Vec<Finding> {
+    let source = SourceText::new(text);
+    let offset = |at: usize| TextSize::try_from(at).unwrap_or_default();
     findings
         .iter()
         .map(|finding| {
-            let line_start = text[..finding.range.start]
-                .rfind('\n')
-                .map_or(0, |at| at + 1);
-            let line_end = text[line_start..]
-                .find('\n')
-                .map_or(text.len(), |at| line_start + at);
-            let line = text[line_start..line_end].trim_end_matches('\r');
-            let end = finding.range.end.min(line_start + line.len());
-            Finding {
-                cell: None,
-                line: finding.line,
-                column: finding.column,
-                excerpt: Excerpt {
-                    line: line.to_string(),
-                    start: finding.column - 1,
-                    width: text[finding.range.start..end].chars().count().max(1),
-                },
+            let about = About {
                 code: finding.code,
-                message: finding.message.clone(),
-                help: finding.help.clone(),
+                message: &finding.message,
+                help: finding.help.as_deref(),
                 fixable: finding.fix.is_some(),
-            }
+            };
+            let range = TextRange::new(offset(finding.range.start), offset(finding.range.end));
+            Finding::new(&about, range, None, &|at| (None, &source, at))
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! Checking, fixing or diffing one file (or standard input).
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,39 +15,7 @@ use migrate_engine::source::SourceText;
 use migrate_engine::text_size::{Ranged, TextSize};
 
 use crate::args::Mode;
-
-/// One finding, positioned for printing.
-#[derive(Debug)]
-pub struct Finding {
-    /// The notebook cell (one-based) the finding is in; the line and column are in that cell.
-    pub cell: Option<usize>,
-    pub line: usize,
-    pub column: usize,
-    /// The code the finding points at: its first line, and the part of it to underline.
-    pub excerpt: Excerpt,
-    pub code: &'static str,
-    pub message: String,
-    pub help: Option<String>,
-    pub fixable: bool,
-}
-
-impl Finding {
-    /// `line:column`, or `cell N:line:column` in a notebook (as Ruff prints it).
-    pub fn location(&self) -> String {
-        match self.cell {
-            Some(cell) => format!("cell {cell}:{}:{}", self.line, self.column),
-            None => format!("{}:{}", self.line, self.column),
-        }
-    }
-}
-
-/// The first line of a finding's range, and the characters of it that the range covers.
-#[derive(Debug, Default)]
-pub struct Excerpt {
-    pub line: String,
-    pub start: usize,
-    pub width: usize,
-}
+use crate::finding::{About, Finding};
 
 /// What happened to one file.
 #[derive(Debug, Default)]
@@ -56,6 +25,8 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Findings fixed (with `--fix`) or that would be (with `--diff`).
     pub fixed: usize,
+    /// The same, by rule (empty where fixes are not counted by rule: dependency files).
+    pub fixed_codes: BTreeMap<&'static str, usize>,
     /// Findings whose fix was dropped because the result would not parse.
     pub dropped: Vec<DroppedFix>,
     /// With `--diff`: the unified diff, when the file would change.
@@ -137,6 +108,7 @@ fn file_unguarded(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
     {
         report.error = Some(message);
         report.fixed = 0;
+        report.fixed_codes.clear();
     }
     report
 }
@@ -156,6 +128,7 @@ pub fn source_text(source: &str, path: &Path, mode: Mode, rules: &RuleSet) -> Fi
     if let Err(message) = outcome {
         report.error = Some(message);
         report.fixed = 0;
+        report.fixed_codes.clear();
         report.fixed_text = None;
         report.diff = None;
     }
@@ -240,6 +213,7 @@ fn lint(
         Mode::Check => lint::check(source, path, rules),
         Mode::Fix | Mode::Diff => lint::fix(source, path, rules).map(|fixed| {
             report.fixed = fixed.fixed;
+            report.fixed_codes = fixed.fixed_codes;
             report.dropped = fixed.dropped;
             if fixed.text != source {
                 report.fixed_text = Some(fixed.text);
@@ -263,36 +237,18 @@ fn notebook_findings(notebook: &Notebook, diagnostics: &[Diagnostic]) -> Vec<Fin
 /// the text it is in and the offset in that text.
 fn findings<'t>(
     diagnostics: &[Diagnostic],
-    locate: impl Fn(TextSize) -> (Option<usize>, &'t SourceText<'t>, TextSize),
+    locate: impl Fn(TextSize) -> (Option<usize>, &'t SourceText<'t>, TextSize) + 't,
 ) -> Vec<Finding> {
     diagnostics
         .iter()
         .map(|diagnostic| {
-            let (cell, source, start) = locate(diagnostic.start());
-            let text = source.text();
-            let position = source.position(start);
-            let line_range = source.line_range(position.line - 1);
-            let line = source.slice(line_range);
-            let end = (start + diagnostic.range().len()).min(line_range.end());
-            Finding {
-                cell,
-                line: position.line,
-                column: position.column,
-                excerpt: Excerpt {
-                    line: line.to_string(),
-                    start: line[..(start - line_range.start()).to_usize()]
-                        .chars()
-                        .count(),
-                    width: text[start.to_usize()..end.to_usize()]
-                        .chars()
-                        .count()
-                        .max(1),
-                },
+            let about = About {
                 code: diagnostic.code,
-                message: diagnostic.message.clone(),
-                help: diagnostic.help.clone(),
+                message: &diagnostic.message,
+                help: diagnostic.help.as_deref(),
                 fixable: diagnostic.fix.is_some(),
-            }
+            };
+            Finding::new(&about, diagnostic.range(), diagnostic.fix.as_ref(), &locate)
         })
         .collect()
 }

@@ -1,12 +1,16 @@
 //! Which files a run checks.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::WalkBuilder;
 use rustc_hash::FxHashSet;
 
-/// Folders that never hold the project's own code.
-const SKIPPED_FOLDERS: &[&str] = &[
+use crate::patterns::FilePatterns;
+
+/// What `exclude` is when no configuration sets it: folders that never hold the project's
+/// own code.
+pub const DEFAULT_EXCLUDE: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
@@ -24,6 +28,39 @@ const SKIPPED_FOLDERS: &[&str] = &[
     "build",
 ];
 
+/// What a walk leaves out.
+pub trait Exclusions: Send + Sync {
+    /// Whether a file or folder found in a folder being walked is left out.
+    fn is_excluded(&self, path: &Path) -> bool;
+
+    /// Whether a path named on the command line is left out.
+    fn is_excluded_explicitly(&self, path: &Path) -> bool;
+}
+
+/// [`DEFAULT_EXCLUDE`] alone, for walks without a configuration (`migrate deps`).
+pub struct DefaultExclusions(FilePatterns);
+
+impl DefaultExclusions {
+    pub fn new() -> Self {
+        Self(default_exclude(Path::new("/")))
+    }
+}
+
+/// [`DEFAULT_EXCLUDE`] as patterns (they are names, so `root` changes nothing they match).
+pub fn default_exclude(root: &Path) -> FilePatterns {
+    FilePatterns::new(DEFAULT_EXCLUDE.iter().copied(), root).expect("the default globs are valid")
+}
+
+impl Exclusions for DefaultExclusions {
+    fn is_excluded(&self, path: &Path) -> bool {
+        self.0.matches(path)
+    }
+
+    fn is_excluded_explicitly(&self, _path: &Path) -> bool {
+        false
+    }
+}
+
 /// A path given on the command line that cannot be checked.
 pub struct WalkError {
     pub path: PathBuf,
@@ -31,18 +68,24 @@ pub struct WalkError {
 }
 
 /// Call `found` with each file to check under `paths`, once each, as the walk finds them; return
-/// the paths that cannot be checked. A file named on the command line is always checked;
-/// folders are searched for `.py` and `.pyi` files and `.ipynb` notebooks, respecting
-/// `.gitignore` and `.ignore` and skipping version-control folders, virtual environments and
-/// build output.
-pub fn python_files(paths: &[PathBuf], found: impl FnMut(PathBuf)) -> Vec<WalkError> {
-    files(paths, is_python, found)
+/// the paths that cannot be checked. A file named on the command line is checked unless
+/// `exclusions` leave it out (`--force-exclude`); folders are searched for `.py` and `.pyi`
+/// files and `.ipynb` notebooks, respecting `.gitignore` and `.ignore` and `exclusions` (by
+/// default version-control folders, virtual environments and build output), and skipping
+/// every virtual environment.
+pub fn python_files(
+    paths: &[PathBuf],
+    exclusions: Arc<dyn Exclusions>,
+    found: impl FnMut(PathBuf),
+) -> Vec<WalkError> {
+    files(paths, is_python, exclusions, found)
 }
 
 /// As [`python_files`], for the files for which `wanted` holds.
 pub fn files(
     paths: &[PathBuf],
     wanted: fn(&Path) -> bool,
+    exclusions: Arc<dyn Exclusions>,
     mut found: impl FnMut(PathBuf),
 ) -> Vec<WalkError> {
     // Only overlapping paths (`src src/a.py`) can name a file twice.
@@ -53,10 +96,13 @@ pub fn files(
         }
     };
     let mut errors = Vec::new();
-    for path in paths {
+    for path in paths
+        .iter()
+        .filter(|path| !exclusions.is_excluded_explicitly(path))
+    {
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => {
-                walk_folder(path, wanted, &mut found, &mut errors);
+                walk_folder(path, wanted, &exclusions, &mut found, &mut errors);
             }
             Ok(_) => found(path.clone()),
             Err(error) => errors.push(WalkError {
@@ -71,6 +117,7 @@ pub fn files(
 fn walk_folder(
     root: &Path,
     wanted: fn(&Path) -> bool,
+    exclusions: &Arc<dyn Exclusions>,
     found: &mut impl FnMut(PathBuf),
     errors: &mut Vec<WalkError>,
 ) {
@@ -79,16 +126,22 @@ fn walk_folder(
         .git_global(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-            !(is_dir && (is_skipped_folder(entry.path()) && entry.depth() > 0))
+        .filter_entry({
+            let exclusions = exclusions.clone();
+            move |entry| {
+                let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+                let path = entry.path();
+                !is_dir
+                    || entry.depth() == 0
+                    || !(exclusions.is_excluded(path) || path.join("pyvenv.cfg").is_file())
+            }
         })
         .build();
     for entry in walker {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                if is_file && wanted(entry.path()) {
+                if is_file && wanted(entry.path()) && !exclusions.is_excluded(entry.path()) {
                     found(entry.into_path());
                 }
             }
@@ -98,14 +151,6 @@ fn walk_folder(
             }),
         }
     }
-}
-
-fn is_skipped_folder(path: &Path) -> bool {
-    let named = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .is_some_and(|name| SKIPPED_FOLDERS.contains(&name));
-    named || path.join("pyvenv.cfg").is_file()
 }
 
 fn is_python(path: &Path) -> bool {

@@ -49,6 +49,16 @@ impl<'a> SourceText<'a> {
         }
     }
 
+    /// How many lines the text has (a final newline does not start another).
+    pub fn line_count(&self) -> usize {
+        let count = self.index.line_count();
+        if self.text.ends_with(['\n', '\r']) {
+            count - 1
+        } else {
+            count
+        }
+    }
+
     /// The zero-based line number of `offset`.
     pub fn line_number(&self, offset: TextSize) -> usize {
         self.index.line_index(offset).to_zero_indexed()

@@ -41,18 +41,83 @@ impl Default for Options {
     }
 }
 
-/// Every rule's code, for `--select` validation and documentation.
-pub const CODES: &[&str] = &[
-    rules::removed_name::CODE,
-    rules::private_module::CODE,
-    rules::dtype_alias::CODE,
-    rules::array_copy_false::CODE,
-    rules::ndarray_method::CODE,
-    rules::array_protocol::CODE,
-    rules::removed_argument::CODE,
-    rules::doctest_name::CODE,
-    rules::call_shape::CODE,
+/// What a rule is called and what it finds, for reports that describe their rules (SARIF,
+/// `--statistics`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    /// Kebab-case, like Ruff's rule names.
+    pub name: &'static str,
+    /// One sentence.
+    pub summary: &'static str,
+}
+
+/// Every rule, in code order.
+pub const RULES: &[RuleInfo] = &[
+    RuleInfo {
+        code: rules::removed_name::CODE,
+        name: "removed-name",
+        summary: "A name NumPy 2 removed, renamed, moved or deprecated.",
+    },
+    RuleInfo {
+        code: rules::private_module::CODE,
+        name: "private-module",
+        summary: "A private NumPy module (`numpy.core`, private `numpy.lib` submodules) whose members have a public home.",
+    },
+    RuleInfo {
+        code: rules::dtype_alias::CODE,
+        name: "dtype-alias",
+        summary: "A dtype alias spelled as a string that NumPy 2 no longer accepts.",
+    },
+    RuleInfo {
+        code: rules::array_copy_false::CODE,
+        name: "array-copy-false",
+        summary: "`np.array(x, copy=False)`, which raises on NumPy 2 when a copy is needed.",
+    },
+    RuleInfo {
+        code: rules::ndarray_method::CODE,
+        name: "ndarray-method",
+        summary: "An ndarray method or attribute assignment that NumPy 2 removed.",
+    },
+    RuleInfo {
+        code: rules::array_protocol::CODE,
+        name: "array-protocol",
+        summary: "An array protocol method (`__array__`, `__array_wrap__`, `__array_prepare__`) with a signature NumPy 2 changed.",
+    },
+    RuleInfo {
+        code: rules::removed_argument::CODE,
+        name: "removed-argument",
+        summary: "A keyword or positional argument NumPy 2 removed or renamed.",
+    },
+    RuleInfo {
+        code: rules::call_shape::CODE,
+        name: "call-shape",
+        summary: "A call whose meaning NumPy 2 changed (`np.sum` of a generator, `finfo(None)`, FFTs with `s` but no `axes`).",
+    },
+    RuleInfo {
+        code: rules::doctest_name::CODE,
+        name: "doctest-name",
+        summary: "A removed NumPy name in a doctest example.",
+    },
 ];
+
+/// Every rule's code, for `--select` validation and documentation.
+pub const CODES: &[&str] = &codes();
+
+const fn codes() -> [&'static str; RULES.len()] {
+    let mut codes = [""; RULES.len()];
+    let mut index = 0;
+    while index < RULES.len() {
+        codes[index] = RULES[index].code;
+        index += 1;
+    }
+    codes
+}
+
+/// The description of the rule with `code`.
+pub fn rule_info(code: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|rule| rule.code == code)
+}
 
 /// Whether `selector` (`NP201`, `NP2`, `NP`, `ALL`, or Ruff's `NPY201`) names any rule.
 pub fn is_known_selector(selector: &str) -> bool {
@@ -122,4 +187,22 @@ fn tracked_modules() -> TrackedModules {
         }
     }
     tracked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_described_once() {
+        let rules = rule_set(&Options::default());
+        let codes: Vec<&str> = rules.rules().map(|rule| rule.code()).collect();
+        assert_eq!(codes.len(), RULES.len());
+        for code in codes {
+            let info = rule_info(code).expect("described");
+            assert_eq!(RULES.iter().filter(|rule| rule.code == code).count(), 1);
+            assert!(!info.name.is_empty() && info.summary.ends_with('.'));
+        }
+        assert!(CODES.is_sorted());
+    }
 }
