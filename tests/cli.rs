@@ -6,13 +6,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{fix_stdin, migrate};
-
-fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, content).unwrap();
-}
+use common::{fix_stdin, migrate, write};
 
 const NEEDS_MIGRATION: &str = "import numpy as np\nx = np.float_(1)\n";
 const MIGRATED: &str = "import numpy as np\nx = np.float64(1)\n";

@@ -4,17 +4,12 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
-use common::{fix_stdin, migrate};
+use common::{fix_stdin, migrate, write};
 
 const OLD: &str = "import numpy as np\nx = np.float_(1)\n";
 const NEW: &str = "import numpy as np\nx = np.float64(1)\n";
-
-fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
-    fs::write(dir.join(name), content).unwrap();
-}
 
 /// Run `--fix` on `name` next to a good file; return the run, after checking that the good
 /// file was fixed and that `name` is byte-identical.

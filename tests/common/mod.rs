@@ -15,7 +15,17 @@ pub struct Run {
 
 /// Run `migrate` with `args` in `cwd`, feeding `stdin` if given.
 pub fn migrate(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let (code, stdout, stderr) = run_binary(cwd, args, stdin);
+    migrate_with_env(cwd, args, stdin, &[])
+}
+
+/// [`migrate`] with environment variables set (or, with an empty value, removed).
+pub fn migrate_with_env(
+    cwd: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Run {
+    let (code, stdout, stderr) = run_binary(cwd, args, stdin, env);
     Run {
         code,
         stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
@@ -27,12 +37,27 @@ pub fn migrate(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
 pub fn fix_stdin(source: &[u8], args: &[&str]) -> (Vec<u8>, i32) {
     let mut all = vec!["--fix", "-"];
     all.extend_from_slice(args);
-    let (code, stdout, _) = run_binary(Path::new("."), &all, Some(source));
+    let (code, stdout, _) = run_binary(Path::new("."), &all, Some(source), &[]);
     (stdout, code)
 }
 
-fn run_binary(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<u8>, Vec<u8>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate"))
+fn run_binary(
+    cwd: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> (i32, Vec<u8>, Vec<u8>) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_migrate"));
+    // Colors are the environment's to decide: the tests set what they test.
+    command.env_remove("FORCE_COLOR").env_remove("NO_COLOR");
+    for (name, value) in env {
+        if value.is_empty() {
+            command.env_remove(name);
+        } else {
+            command.env(name, value);
+        }
+    }
+    let mut child = command
         .args(args)
         .current_dir(cwd)
         .stdin(if stdin.is_some() {
@@ -55,6 +80,13 @@ fn run_binary(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, Vec<u8>,
     let output = child.wait_with_output().expect("migrate finishes");
     let code = output.status.code().expect("migrate exits, not killed");
     (code, output.stdout, output.stderr)
+}
+
+/// Write `content` to `dir/name`, creating its folders.
+pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("folder made");
+    std::fs::write(path, content).expect("file written");
 }
 
 /// The repository's root (tests run from the CLI crate's folder).
