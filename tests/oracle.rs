@@ -37,9 +37,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::thread;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use migrate_rules::CODES;
 use migrate_rules::table::tables;
@@ -47,6 +47,7 @@ use migrate_rules::version::Version;
 use serde::{Deserialize, Serialize};
 
 use common::Run;
+use common::venv::{ensure_venv, python_command};
 
 const TABLE: &str = "rules/numpy2.toml";
 const PRIVATE_MODULES: &str = "rules/private_modules.toml";
@@ -450,105 +451,6 @@ fn oracle_dir() -> PathBuf {
     }
 }
 
-/// A command for a Python interpreter, without the environment that would change how it runs.
-fn python_command(program: &Path) -> Command {
-    let mut command = Command::new(program);
-    for var in [
-        "PYTHONPATH",
-        "PYTHONHOME",
-        "PYTHONWARNINGS",
-        "PYTHONSTARTUP",
-    ] {
-        command.env_remove(var);
-    }
-    command
-}
-
-fn imports_numpy(python: &Path) -> bool {
-    python_command(python)
-        .args(["-c", "import numpy"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
-}
-
-/// Run one step of creating a venv; on failure remove the half-made `scratch` and panic.
-fn run_or_panic(command: &mut Command, what: &str, scratch: &Path) {
-    let failure = match command.stdin(Stdio::null()).output() {
-        Err(error) => format!("cannot start ({error})"),
-        Ok(output) if !output.status.success() => format!(
-            "failed ({}):\n{}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
-        Ok(_) => return,
-    };
-    let _ = fs::remove_dir_all(scratch);
-    panic!("`{what}` {failure}\nThe oracle test needs python3 with venv and pip.");
-}
-
-/// A name for a scratch folder next to the venvs that no other process uses.
-fn scratch_name(venv: &str, what: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    format!(".{venv}.{what}-{}-{nanos}", std::process::id())
-}
-
-/// The python of `root/<venv>`, creating the venv when it does not import numpy. It is built in
-/// a scratch folder and renamed into place, so a racing test process sees all of it or none.
-fn ensure_venv(root: &Path, numpy: Numpy) -> PathBuf {
-    let target = root.join(numpy.venv());
-    let python = target.join("bin/python");
-    if imports_numpy(&python) {
-        return python;
-    }
-    fs::create_dir_all(root).unwrap_or_else(|error| panic!("{}: {error}", root.display()));
-    let scratch = root.join(scratch_name(numpy.venv(), "tmp"));
-    run_or_panic(
-        python_command(Path::new("python3"))
-            .args(["-m", "venv"])
-            .arg(&scratch),
-        &format!("python3 -m venv {}", scratch.display()),
-        &scratch,
-    );
-    run_or_panic(
-        python_command(&scratch.join("bin/pip")).args(["install", "-q", numpy.requirement()]),
-        &format!(
-            "{}/bin/pip install -q {}",
-            scratch.display(),
-            numpy.requirement()
-        ),
-        &scratch,
-    );
-    // A leftover that does not import numpy (an interrupted run, a dangling link) goes first.
-    if fs::symlink_metadata(&target).is_ok() && !imports_numpy(&python) {
-        let aside = root.join(scratch_name(numpy.venv(), "broken"));
-        if fs::rename(&target, &aside).is_ok() {
-            let _ = fs::remove_dir_all(&aside);
-        }
-    }
-    if let Err(error) = fs::rename(&scratch, &target) {
-        // Another test process may have put its own in place meanwhile.
-        let _ = fs::remove_dir_all(&scratch);
-        assert!(
-            imports_numpy(&python),
-            "cannot move {} to {}: {error}",
-            scratch.display(),
-            target.display()
-        );
-    }
-    assert!(
-        imports_numpy(&python),
-        "{} was just created but does not import numpy",
-        python.display()
-    );
-    python
-}
-
 // ---------------------------------------------------------------------------------------------
 // Running the snippets
 // ---------------------------------------------------------------------------------------------
@@ -678,7 +580,12 @@ fn run_snippets(rows: &[Row], migrated: &[Migrated]) -> Runs {
             .map(|numpy| {
                 let (root, runner, plan) = (&root, &runner, &plan);
                 scope.spawn(move || {
-                    let python = ensure_venv(root, numpy);
+                    let python = ensure_venv(
+                        root,
+                        numpy.venv(),
+                        numpy.requirement(),
+                        &["-c", "import numpy"],
+                    );
                     let canaries = CANARIES.iter().map(|(id, source)| Job {
                         id: id.to_string(),
                         source,

@@ -1,6 +1,8 @@
 //! Running the built `migrate` binary from end-to-end tests.
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
+pub mod venv;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
