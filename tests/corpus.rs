@@ -66,14 +66,28 @@ fn ruff_npy201(dir: &Path, target: &str) -> BTreeSet<String> {
 #[ignore = "needs the corpus and ruff (run by .ci/run)"]
 fn check_reports_every_location_ruff_reports() {
     let corpus = corpus();
-    let run = migrate(&corpus, &["--check", "before"], None);
+    let run = migrate(
+        &corpus,
+        &["--check", "--output-format", "concise", "before"],
+        None,
+    );
     // Exit 2 only for files that do not parse (the corpus has Python 2 files), never a crash.
     assert!(run.code == 1 || run.code == 2, "{}", run.stderr);
     for line in run.stderr.lines() {
         assert!(line.contains("syntax error"), "unexpected error: {line}");
     }
     // The prefilter never loses a finding: parsing every file finds the same.
-    let unfiltered = migrate(&corpus, &["--check", "--no-prefilter", "before"], None);
+    let unfiltered = migrate(
+        &corpus,
+        &[
+            "--check",
+            "--output-format",
+            "concise",
+            "--no-prefilter",
+            "before",
+        ],
+        None,
+    );
     assert_eq!(
         run.stdout, unfiltered.stdout,
         "the prefilter changes the findings"
@@ -136,7 +150,11 @@ fn fix_whole_corpus() {
     assert!(status.success());
     let before = files(&copy.path().join("before"));
 
-    let check = migrate(copy.path(), &["--check", "before"], None);
+    let check = migrate(
+        copy.path(),
+        &["--check", "--output-format", "concise", "before"],
+        None,
+    );
     let unparsable_before = error_files(&check.stderr);
     let fix = migrate(copy.path(), &["--fix", "before"], None);
     assert!(fix.code == 1 || fix.code == 2, "{}", fix.stderr);
@@ -163,7 +181,11 @@ fn fix_whole_corpus() {
         .filter(|((_, old), (_, new))| old != new)
         .map(|((path, _), _)| path)
         .collect();
-    let recheck = migrate(copy.path(), &["--check", "before"], None);
+    let recheck = migrate(
+        copy.path(),
+        &["--check", "--output-format", "concise", "before"],
+        None,
+    );
     assert_eq!(
         error_files(&recheck.stderr),
         unparsable_before,

@@ -351,7 +351,14 @@ fn migrate_rows(rows: &[Row]) -> Vec<Migrated> {
     let run = |mode: &[&str], source: &str, min_numpy: &str| {
         let args = [
             mode,
-            &["--stdin-filename", "example.py", "--min-numpy", min_numpy],
+            &[
+                "--stdin-filename",
+                "example.py",
+                "--min-numpy",
+                min_numpy,
+                "--output-format",
+                "concise",
+            ],
         ]
         .concat();
         common::migrate(cwd.path(), &args, Some(source.as_bytes()))

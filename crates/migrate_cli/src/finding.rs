@@ -123,6 +123,9 @@ pub struct PositionedEdit {
     pub content: String,
 }
 
+/// An edit's start and end in the text it is in (a notebook's cell), and its content.
+type LocatedEdit<'a> = (TextSize, TextSize, &'a str);
+
 /// A line of a fix's diff: numbers are those of the fixed text.
 #[derive(Debug, PartialEq, Eq)]
 pub enum DiffLine {
@@ -150,7 +153,7 @@ impl FixView {
         // from the start of its first line to the end of its last. The lines added before a
         // hunk shift the numbers of what follows. This costs what the edits touch, however
         // large the file.
-        let mut groups: Vec<(&SourceText, Vec<(TextSize, TextSize, &str)>)> = Vec::new();
+        let mut groups: Vec<(&SourceText, Vec<LocatedEdit>)> = Vec::new();
         for edit in fix.edits() {
             let (_, source, start) = locate(edit.start());
             let (_, _, end) = locate(edit.end());
