@@ -1,7 +1,7 @@
 //! Every `--output-format` through the binary, each checked by what reads it: JSON parsed
 //! with Ruff's field names, SARIF validated against the SARIF 2.1.0 schema, JUnit parsed as
 //! XML; the text formats, `--statistics`, `--show-fixes`, the exit-status flags, `-o`,
-//! colors, and no progress bar off a terminal. Snapshots in `snapshots/` (paths as `[TMP]`).
+//! colors, and the progress bar (on a terminal only). Snapshots in `snapshots/` (paths as `[TMP]`).
 
 mod common;
 
@@ -392,8 +392,8 @@ fn colors_only_on_a_terminal_or_when_forced() {
     assert!(!json.stdout.contains('\u{1b}'));
 }
 
-#[test]
-fn no_progress_bar_off_a_terminal() {
+/// A folder of 400 files that need migrating.
+fn many_files() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for index in 0..400 {
         write(
@@ -402,6 +402,32 @@ fn no_progress_bar_off_a_terminal() {
             "import numpy as np\nx = np.NaN\n",
         );
     }
+    dir
+}
+
+#[test]
+fn a_progress_bar_on_a_terminal() {
+    let dir = many_files();
+    // `script` (util-linux) runs the command on a pseudo-terminal and copies what it shows.
+    let command = format!(
+        "{} --output-format concise . > /dev/null",
+        env!("CARGO_BIN_EXE_migrate")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("script (util-linux) runs");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(screen.contains(" files "), "{screen:?}");
+    // The bar is cleared before the report.
+    assert!(screen.contains("\u{1b}[2K"), "{screen:?}");
+}
+
+#[test]
+fn no_progress_bar_off_a_terminal() {
+    let dir = many_files();
     let run = migrate(dir.path(), &["--output-format", "concise", "."], None);
     assert_eq!(run.code, 1);
     assert_eq!(run.stderr, "");

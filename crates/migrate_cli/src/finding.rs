@@ -260,16 +260,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_inserted_import_is_an_added_line_that_shifts_the_numbers_after_it() {
-        let text = "import numpy\nr = numpy.math.pi\n";
-        let fix = view(
+    /// `numpy.math` becomes `math`, imported at the top.
+    fn import_math(text: &str) -> FixView {
+        view(
             text,
             vec![
                 Edit::insert(TextSize::new(0), "import math\n"),
                 Edit::replace(range(text, "numpy.math"), "math"),
             ],
-        );
+        )
+    }
+
+    #[test]
+    fn an_inserted_import_is_an_added_line_that_shifts_the_numbers_after_it() {
+        let text = "import numpy\nr = numpy.math.pi\n";
+        let fix = import_math(text);
         assert_eq!(
             fix.hunks,
             [vec![
@@ -281,13 +286,7 @@ mod tests {
         );
         // Far apart: two hunks, the second numbered after the inserted line.
         let text = "import numpy\n\n\n\nr = numpy.math.pi\n";
-        let fix = view(
-            text,
-            vec![
-                Edit::insert(TextSize::new(0), "import math\n"),
-                Edit::replace(range(text, "numpy.math"), "math"),
-            ],
-        );
+        let fix = import_math(text);
         assert_eq!(
             fix.hunks,
             [
