@@ -74,6 +74,17 @@ impl RuleSet {
             .is_none_or(|prefilter| prefilter.may_report(source))
     }
 
+    /// The rules that may report in `source` (all, without the prefilter): only these run.
+    pub(crate) fn active(&self, source: &str) -> Vec<&dyn Rule> {
+        let Some(prefilter) = &self.prefilter else {
+            return self.rules().collect();
+        };
+        self.rules()
+            .zip(prefilter.rules_that_may_report(source))
+            .filter_map(|(rule, may_report)| may_report.then_some(rule))
+            .collect()
+    }
+
     pub fn rules(&self) -> impl Iterator<Item = &dyn Rule> {
         self.rules.iter().map(Box::as_ref)
     }
@@ -127,7 +138,8 @@ pub struct Checker<'a> {
     model: &'a SemanticModel,
     path: &'a Path,
     module: &'a ast::ModModule,
-    rules: &'a RuleSet,
+    /// The rules that may report in this module (see [`RuleSet::active`]).
+    active: Vec<&'a dyn Rule>,
     /// The nodes enclosing the one being visited, outermost first.
     parents: Vec<AnyNodeRef<'a>>,
     /// The statements among them (and except handlers, elif clauses, lambdas), outermost
@@ -170,14 +182,14 @@ impl<'a> Checker<'a> {
         model: &'a SemanticModel,
         path: &'a Path,
         module: &'a ast::ModModule,
-        rules: &'a RuleSet,
+        active: Vec<&'a dyn Rule>,
     ) -> Self {
         Self {
             source,
             model,
             path,
             module,
-            rules,
+            active,
             parents: Vec::new(),
             statement_parents: Vec::new(),
             in_annotation: false,
@@ -465,9 +477,8 @@ impl<'a> SourceOrderVisitor<'a> for Checker<'a> {
     }
 
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        let rules = self.rules;
-        for rule in rules.rules() {
-            rule.stmt(self, stmt);
+        for index in 0..self.active.len() {
+            self.active[index].stmt(self, stmt);
         }
         walk_stmt(self, stmt);
     }
@@ -479,16 +490,15 @@ impl<'a> SourceOrderVisitor<'a> for Checker<'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        let rules = self.rules;
         if self.is_outermost_load_chain(expr)
             && let Some(reference) = self.reference_at(expr)
         {
-            for rule in rules.rules() {
-                rule.reference(self, &reference);
+            for index in 0..self.active.len() {
+                self.active[index].reference(self, &reference);
             }
         }
-        for rule in rules.rules() {
-            rule.expr(self, expr);
+        for index in 0..self.active.len() {
+            self.active[index].expr(self, expr);
         }
         if let Expr::StringLiteral(string) = expr
             && self.in_annotation

@@ -8,7 +8,7 @@ use ruff_python_ast::{ModModule, PySourceType};
 use ruff_python_parser::{Parsed, parse_unchecked_source};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::checker::{Checker, RuleSet};
+use crate::checker::{Checker, Rule, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Fix, apply_fixes};
 use crate::noqa::NoqaDirectives;
@@ -54,22 +54,28 @@ pub fn parses(source: &str, path: &Path) -> bool {
 /// The findings of `rules` in `source`, in source order, without those `# noqa` silences.
 /// A source in which no rule can report (see [`crate::prefilter`]) is not even parsed.
 pub fn check(source: &str, path: &Path, rules: &RuleSet) -> Result<Vec<Diagnostic>, SyntaxError> {
-    if !rules.may_report(source) {
+    let active = rules.active(source);
+    if active.is_empty() {
         return Ok(Vec::new());
     }
     let parsed = parse(source, path)?;
-    Ok(check_parsed(source, path, &parsed, rules))
+    Ok(check_parsed(source, path, &parsed, rules, active))
 }
 
-fn check_parsed(
+/// Run `active`, the rules of `rules` that may report in `source`.
+fn check_parsed<'r>(
     source: &str,
     path: &Path,
     parsed: &Parsed<ModModule>,
-    rules: &RuleSet,
+    rules: &'r RuleSet,
+    active: Vec<&'r dyn Rule>,
 ) -> Vec<Diagnostic> {
+    if active.is_empty() {
+        return Vec::new();
+    }
     let text = SourceText::new(source);
     let model = SemanticModel::build(parsed.syntax(), source, rules.tracked());
-    let mut diagnostics = Checker::new(&text, &model, path, parsed.syntax(), rules).run();
+    let mut diagnostics = Checker::new(&text, &model, path, parsed.syntax(), active).run();
     if !diagnostics.is_empty() {
         withdraw_fixes_that_remove_comments(&mut diagnostics, parsed.tokens(), source);
         let noqa = NoqaDirectives::from_tokens(parsed.tokens(), &text);
@@ -184,7 +190,8 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
         if next_text == text {
             break;
         }
-        diagnostics = check_parsed(&next_text, path, &parsed, rules);
+        // A fix may bring in what another rule reports: the rules that may are asked again.
+        diagnostics = check_parsed(&next_text, path, &parsed, rules, rules.active(&next_text));
         text = next_text;
     }
     // A fix set aside in one round may have been applied in a later one (two removals that

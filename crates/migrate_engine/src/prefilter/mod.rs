@@ -341,8 +341,13 @@ impl Prefilter {
     /// Whether any rule may report in `source`: `false` means that no rule can, and the file
     /// need not be parsed.
     pub fn may_report(&self, source: &str) -> bool {
-        if self.rules.iter().any(Option::is_none) {
-            return true;
+        self.rules_that_may_report(source).contains(&true)
+    }
+
+    /// For each rule, whether it may report in `source`: a rule that cannot need not run.
+    pub fn rules_that_may_report(&self, source: &str) -> Vec<bool> {
+        if self.rules.iter().all(Option::is_none) {
+            return vec![true; self.rules.len()];
         }
         let mut scan = Scan {
             source,
@@ -371,13 +376,18 @@ impl Prefilter {
         } else {
             automaton.find_iter(source).for_each(&mut record);
         }
-        self.rules.iter().flatten().any(|alternatives| {
-            alternatives.iter().any(|groups| {
-                groups
-                    .iter()
-                    .all(|group| self.group_holds(&mut scan, *group))
+        self.rules
+            .iter()
+            .map(|alternatives| {
+                alternatives.as_ref().is_none_or(|alternatives| {
+                    alternatives.iter().any(|groups| {
+                        groups
+                            .iter()
+                            .all(|group| self.group_holds(&mut scan, *group))
+                    })
+                })
             })
-        })
+            .collect()
     }
 
     fn group_holds(&self, scan: &mut Scan, group: usize) -> bool {
