@@ -75,7 +75,10 @@ fn the_manifest_has_both_hooks() {
         ]
     );
     for hook in &hooks {
-        assert_eq!(hook["types_or"], serde_json::json!(["python", "pyi", "jupyter"]));
+        assert_eq!(
+            hook["types_or"],
+            serde_json::json!(["python", "pyi", "jupyter"])
+        );
         assert_eq!(hook["require_serial"], true);
     }
 }

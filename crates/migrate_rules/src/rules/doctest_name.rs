@@ -191,6 +191,8 @@ struct Finder<'c> {
 /// word (`np.float_`), as the rule reports it.
 fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
     let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
+    let tables = tables();
+    let mut path = String::new();
     ["np.", "numpy."].iter().any(|base| {
         source.match_indices(base).any(|(start, _)| {
             if source[..start]
@@ -204,13 +206,14 @@ fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
             let chain = &rest[..rest
                 .find(|c: char| !is_identifier_char(c) && c != '.')
                 .unwrap_or(rest.len())];
-            let tables = tables();
             chain
                 .match_indices('.')
                 .map(|(dot, _)| dot)
                 .chain([chain.len()])
                 .any(|end| {
-                    let path = format!("numpy.{}", &chain[..end]);
+                    path.clear();
+                    path.push_str("numpy.");
+                    path.push_str(&chain[..end]);
                     tables.name(&path).is_some_and(|row| row.module.is_none())
                         || tables.private_module(&path).is_some()
                 })
