@@ -2,7 +2,7 @@
 //! with: `np.zeros(3)`, `np.asarray(x).T`, `a[0]` of such an array, or a name bound only to
 //! such values or annotated `np.ndarray` / `npt.NDArray[...]`.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use memchr::memmem;
 use migrate_engine::assignments::Assigned;
 use migrate_engine::ast::Expr;
 use migrate_engine::checker::Checker;
@@ -227,21 +227,18 @@ pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
     }
     names.sort_unstable();
     names.dedup();
-    let automaton = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-        .build(&names)
-        .expect("names");
-    automaton.find_overlapping_iter(bytes).any(|found| {
-        let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
-        let alone = !source[..found.start()]
-            .chars()
-            .next_back()
-            .is_some_and(is_identifier_char)
-            && !source[found.end()..]
+    // A few names: memmem each, rather than build an automaton per file.
+    let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
+    names.iter().any(|name| {
+        memmem::find_iter(bytes, name.as_bytes()).any(|start| {
+            let end = start + name.len();
+            let alone = !source[..start]
                 .chars()
-                .next()
-                .is_some_and(is_identifier_char);
-        alone && (assigned_after(bytes, found.end()) || annotated_after(bytes, found.end()))
+                .next_back()
+                .is_some_and(is_identifier_char)
+                && !source[end..].chars().next().is_some_and(is_identifier_char);
+            alone && (assigned_after(bytes, end) || annotated_after(bytes, end))
+        })
     })
 }
 

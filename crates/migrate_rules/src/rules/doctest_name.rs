@@ -188,7 +188,7 @@ struct Finder<'c> {
 }
 
 /// Whether `source` (which has examples) spells a listed name from `np` or `numpy` as one
-/// word (`np.float_`), as the rule reports it.
+/// word (`np.float_`) on a line of an example (`>>> ` or `... `), as the rule reports it.
 fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
     let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
     let tables = tables();
@@ -199,6 +199,7 @@ fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
                 .chars()
                 .next_back()
                 .is_some_and(is_identifier_char)
+                || !on_example_line(source, start)
             {
                 return false;
             }
@@ -219,6 +220,15 @@ fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
                 })
         })
     })
+}
+
+/// Whether `at` may be on a line of an example: a `>>>` or `...` before it on its line in the
+/// source. (Looser than [`examples`]: the prompt may follow the quotes that open the string,
+/// or an escaped line break.)
+fn on_example_line(source: &str, at: usize) -> bool {
+    let line_start = source[..at].rfind(['\n', '\r']).map_or(0, |end| end + 1);
+    let before = &source[line_start..at];
+    before.contains(">>>") || before.contains("...")
 }
 
 impl Finder<'_> {
