@@ -1,3 +1,4 @@
+use memchr::memmem;
 use migrate_engine::ast::visitor::{Visitor, walk_expr};
 use migrate_engine::ast::{self as ast, Expr, ExprContext, PySourceType};
 use migrate_engine::checker::{Checker, Rule};
@@ -187,23 +188,40 @@ struct Finder<'c> {
     found: Vec<Found>,
 }
 
-/// Whether `source` (which has examples) spells a listed name from `np` or `numpy` as one
-/// word (`np.float_`) on a line of an example (`>>> ` or `... `), as the rule reports it.
-fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
+/// Whether `source` (which has examples, `>>>` at `prompts`) spells a listed name from `np` or
+/// `numpy` as one word (`np.float_`) on a line of an example, as the rule reports it. A line
+/// of an example is read loosely: whatever follows a `>>>` or `...` on its line in the source
+/// (the prompt may come after the quotes that open the string, or an escaped line break).
+fn spells_listed_name(source: &str, prompts: &[usize]) -> bool {
+    let continuations: Vec<usize> = memmem::find_iter(source.as_bytes(), "...").collect();
+    let mut starts: Vec<usize> = prompts.iter().copied().chain(continuations).collect();
+    starts.sort_unstable();
+    let mut scanned_to = 0;
+    starts.into_iter().any(|start| {
+        if start < scanned_to {
+            return false;
+        }
+        scanned_to = source[start..]
+            .find(['\n', '\r'])
+            .map_or(source.len(), |end| start + end);
+        spells_listed_name_in(&source[start..scanned_to])
+    })
+}
+
+fn spells_listed_name_in(code: &str) -> bool {
     let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
     let tables = tables();
     let mut path = String::new();
     ["np.", "numpy."].iter().any(|base| {
-        source.match_indices(base).any(|(start, _)| {
-            if source[..start]
+        code.match_indices(base).any(|(start, _)| {
+            if code[..start]
                 .chars()
                 .next_back()
                 .is_some_and(is_identifier_char)
-                || !on_example_line(source, start)
             {
                 return false;
             }
-            let rest = &source[start + base.len()..];
+            let rest = &code[start + base.len()..];
             let chain = &rest[..rest
                 .find(|c: char| !is_identifier_char(c) && c != '.')
                 .unwrap_or(rest.len())];
@@ -220,15 +238,6 @@ fn spells_listed_name(source: &str, _examples: &[usize]) -> bool {
                 })
         })
     })
-}
-
-/// Whether `at` may be on a line of an example: a `>>>` or `...` before it on its line in the
-/// source. (Looser than [`examples`]: the prompt may follow the quotes that open the string,
-/// or an escaped line break.)
-fn on_example_line(source: &str, at: usize) -> bool {
-    let line_start = source[..at].rfind(['\n', '\r']).map_or(0, |end| end + 1);
-    let before = &source[line_start..at];
-    before.contains(">>>") || before.contains("...")
 }
 
 impl Finder<'_> {
