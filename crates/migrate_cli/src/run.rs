@@ -148,8 +148,11 @@ fn python(
     {
         report.diff = Some(unified_diff(source, fixed, &path.display().to_string()));
     }
-    let text = SourceText::new(report.fixed_text.as_deref().unwrap_or(source));
-    report.findings = findings(&remaining, |offset| (None, &text, offset));
+    // Most files have no findings: no line index for them.
+    if !remaining.is_empty() {
+        let text = SourceText::new(report.fixed_text.as_deref().unwrap_or(source));
+        report.findings = findings(&remaining, |offset| (None, &text, offset));
+    }
     Ok(())
 }
 
