@@ -1,16 +1,6 @@
-//! Properties of the fixer on generated Python programs (the invariants `fuzz/` checks on
-//! arbitrary bytes, here on programs built from the pieces the rules look at):
-//!
-//! 1. nothing panics, checking or fixing;
-//! 2. `check` and `fix` agree on whether the source parses (or skip it unparsed when no rule
-//!    can report, and then report and change nothing), and the fixed text parses;
-//! 3. fixing the fixed text changes nothing;
-//! 4. no byte outside the edits changes (`edit::apply_fixes` debug-asserts it each round);
-//! 5. without a finding that has a fix, `fix` returns the source unchanged;
-//!
-//! and `fix`'s remaining findings are what checking the fixed text finds, and `check` finds
-//! the same with and without the prefilter (which may only skip sources in which no rule can
-//! report).
+//! Properties of the fixer on generated Python programs: the invariants of
+//! `tests/common/invariants.rs` (which `fuzz/` checks on arbitrary bytes), here on programs
+//! built from the pieces the rules look at.
 //!
 //! The programs: numpy imported in every form, removed names in expressions of every
 //! precedence, the code rules' patterns, comments, strings, doctests, nested blocks that rebind
@@ -21,30 +11,17 @@
 //! (and `PROPTEST_CASES`) to explore others. A failure is shrunk, printed and recorded in
 //! `tests/properties.proptest-regressions`, which is replayed first on later runs.
 
-use std::path::Path;
-use std::sync::OnceLock;
+#[path = "common/invariants.rs"]
+mod invariants;
 
-use migrate_engine::ast::PySourceType;
-use migrate_engine::ast::token::TokenKind;
-use migrate_engine::checker::RuleSet;
+use std::path::Path;
+
 use migrate_engine::lint;
-use migrate_engine::text_size::Ranged;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestCaseError};
 
-fn rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| migrate_rules::rule_set(&migrate_rules::Options::default()))
-}
-
-/// The same rules without the prefilter: every source is parsed and checked.
-fn unfiltered_rules() -> &'static RuleSet {
-    static RULES: OnceLock<RuleSet> = OnceLock::new();
-    RULES.get_or_init(|| {
-        migrate_rules::rule_set(&migrate_rules::Options::default()).without_prefilter()
-    })
-}
+use crate::invariants::{comments, rules};
 
 // ---------------------------------------------------------------------------------------------
 // The pieces. In templates, `$m` is a reference to a module and `$e` a sub-expression.
@@ -690,81 +667,6 @@ fn perturb(mut source: String, perturbation: &Perturbation) -> String {
 // The properties.
 // ---------------------------------------------------------------------------------------------
 
-fn check_invariants(source: &str, path: &Path) -> Result<(), TestCaseError> {
-    let rules = rules();
-    let parses = lint::parses(source, path);
-    let (diagnostics, fixed) = match (
-        lint::check(source, path, rules),
-        lint::fix(source, path, rules),
-    ) {
-        (Err(_), Err(_)) => {
-            prop_assert!(
-                !parses,
-                "check reports a syntax error in a source that parses"
-            );
-            return Ok(());
-        }
-        (Ok(diagnostics), Ok(fixed)) => (diagnostics, fixed),
-        (checked, fixed) => {
-            return Err(TestCaseError::fail(format!(
-                "check and fix disagree on whether the source parses: check {:?}, fix {:?}",
-                checked.map(|d| d.len()),
-                fixed.map(|f| f.fixed)
-            )));
-        }
-    };
-    if !parses {
-        // `check` need not parse a source in which no rule can report (the prefilter); then
-        // it reports nothing, and `fix` changes nothing.
-        prop_assert!(
-            diagnostics.is_empty(),
-            "findings in a source that does not parse"
-        );
-        prop_assert_eq!(
-            &fixed.text,
-            source,
-            "fix changed a source that does not parse"
-        );
-        return Ok(());
-    }
-    let unfiltered = lint::check(source, path, unfiltered_rules());
-    prop_assert_eq!(
-        Ok(&diagnostics),
-        unfiltered.as_ref(),
-        "the prefilter changes what check finds (may_report: {})",
-        rules.may_report(source)
-    );
-    prop_assert!(
-        lint::parses(&fixed.text, path),
-        "the fixed text does not parse:\n{}",
-        fixed.text
-    );
-    if !diagnostics
-        .iter()
-        .any(|diagnostic| diagnostic.fix.is_some())
-    {
-        prop_assert_eq!(
-            &fixed.text,
-            source,
-            "fix changed a source in which check found nothing fixable"
-        );
-        prop_assert_eq!(fixed.fixed, 0);
-    }
-    let rechecked = lint::check(&fixed.text, path, rules);
-    prop_assert_eq!(
-        Ok(&fixed.remaining),
-        rechecked.as_ref(),
-        "fix's remaining findings are not what checking the fixed text finds"
-    );
-    let again = lint::fix(&fixed.text, path, rules).map(|again| again.text);
-    prop_assert_eq!(
-        Ok(&fixed.text),
-        again.as_ref(),
-        "fixing the fixed text changed it again"
-    );
-    Ok(())
-}
-
 fn config() -> Config {
     let mut config = Config {
         cases: 512,
@@ -791,19 +693,9 @@ proptest! {
 
     #[test]
     fn fixing_keeps_the_invariants(program in program()) {
-        check_invariants(&program.source, Path::new(program.path))?;
+        invariants::check(&program.source, Path::new(program.path), false)
+            .map_err(TestCaseError::fail)?;
     }
-}
-
-/// The text of every comment in `source`, in order.
-fn comments<'s>(source: &'s str, path: &Path) -> Vec<&'s str> {
-    let parsed = migrate_engine::parser::parse_unchecked_source(source, PySourceType::from(path));
-    parsed
-        .tokens()
-        .iter()
-        .filter(|token| token.kind() == TokenKind::Comment)
-        .map(|token| &source[token.range()])
-        .collect()
 }
 
 /// How well the generator covers the rules, and what the fixer does that is not an invariant
