@@ -23,17 +23,8 @@ pub struct Args {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Report what needs migrating and change nothing (the default). Exit 1 if anything does.
-    #[arg(long, conflicts_with_all = ["fix", "diff"])]
-    pub check: bool,
-
-    /// Rewrite files in place, then report what is left.
-    #[arg(long)]
-    pub fix: bool,
-
-    /// Print the changes `--fix` would make as a unified diff; write nothing.
-    #[arg(long)]
-    pub diff: bool,
+    #[command(flatten)]
+    pub mode: ModeArgs,
 
     /// Only run these rules (codes or prefixes, comma-separated; `NPY201` selects all).
     /// Replaces the configuration's `select` (and its `ignore`).
@@ -122,7 +113,8 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// The dependency side: report what in pyproject.toml, requirements*.txt, setup.cfg,
-    /// environment.yml, Pipfile and lock files holds the project on NumPy 1.x, and fix it.
+    /// environment.yml, Pipfile and lock files holds the project on NumPy 1.x, and fix it (lock
+    /// files are left to their tools).
     Deps(DepsArgs),
     /// Run the language server on stdin/stdout (LSP): diagnostics, quick fixes and
     /// `source.fixAll.migrate` in the editor, for Python files and notebooks.
@@ -136,19 +128,8 @@ pub struct DepsArgs {
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Report what holds the project on NumPy 1.x and change nothing (the default). Exit 1 if
-    /// anything does.
-    #[arg(long, conflicts_with_all = ["fix", "diff"])]
-    pub check: bool,
-
-    /// Rewrite the dependency files in place (lock files are left to their tools), then report
-    /// what is left.
-    #[arg(long)]
-    pub fix: bool,
-
-    /// Print the changes `--fix` would make as a unified diff; write nothing.
-    #[arg(long)]
-    pub diff: bool,
+    #[command(flatten)]
+    pub mode: ModeArgs,
 
     /// How findings are printed: `concise` (one line each) or `full` (with the line and the fix).
     #[arg(long, value_enum, default_value_t = OutputFormat::Concise)]
@@ -181,23 +162,27 @@ pub enum Mode {
     Diff,
 }
 
-impl Args {
-    pub fn mode(&self) -> Mode {
-        Mode::of(self.fix, self.diff)
-    }
+/// `--check`, `--fix` or `--diff`, for `migrate` and `migrate deps`.
+#[derive(Debug, clap::Args)]
+pub struct ModeArgs {
+    /// Report what needs migrating and change nothing (the default). Exit 1 if anything does.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub check: bool,
+
+    /// Rewrite the files in place, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the changes `--fix` would make as a unified diff; write nothing.
+    #[arg(long)]
+    pub diff: bool,
 }
 
-impl DepsArgs {
+impl ModeArgs {
     pub fn mode(&self) -> Mode {
-        Mode::of(self.fix, self.diff)
-    }
-}
-
-impl Mode {
-    fn of(fix: bool, diff: bool) -> Mode {
-        if diff {
+        if self.diff {
             Mode::Diff
-        } else if fix {
+        } else if self.fix {
             Mode::Fix
         } else {
             Mode::Check

@@ -32,7 +32,7 @@ pub fn main(args: &DepsArgs) -> ExitCode {
 }
 
 fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
-    let mode = args.mode();
+    let mode = args.mode.mode();
     let mut files = Vec::new();
     let walk_errors = walk::files(
         &args.paths,

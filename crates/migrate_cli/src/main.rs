@@ -67,7 +67,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let mode = args.mode();
+    let mode = args.mode.mode();
     let settings = Arc::new(Settings::new(args)?);
     if args.paths.iter().any(|path| path.as_os_str() == "-") {
         if args.paths.len() > 1 {
