@@ -22,13 +22,7 @@ use crate::walk::DefaultExclusions;
 use crate::{ExitFlags, exit_code, output, walk};
 
 pub fn main(args: &DepsArgs) -> ExitCode {
-    match run(args) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
-        }
-    }
+    crate::exit_status(run(args))
 }
 
 fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {

@@ -57,13 +57,15 @@ fn main() -> ExitCode {
         return server(&args);
     }
     run::install_panic_hook();
-    match run(&args) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit_status(run(&args))
+}
+
+/// The exit status of a command: its own, or 2 after printing why it could not run.
+fn exit_status(outcome: anyhow::Result<ExitCode>) -> ExitCode {
+    outcome.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::from(2)
+    })
 }
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -227,13 +229,7 @@ fn server(args: &Args) -> ExitCode {
             })
         })
     });
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit_status(served.map(|()| ExitCode::SUCCESS))
 }
 
 /// What the exit status flags ask.
