@@ -89,7 +89,9 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .stack_size(WORKER_STACK)
         .build()?;
     let progress = Progress::new(io::stderr().is_terminal());
-    let (send, found) = mpsc::sync_channel(1024);
+    // Room for the walk to run ahead: with a short queue the walk blocks on every send once
+    // full and each file checked wakes it (a context switch per file, 3% of the CPU).
+    let (send, found) = mpsc::sync_channel(1 << 16);
     // Files are checked as the walk finds them; only the reports with something to say are
     // kept, then printed in path order.
     let (
