@@ -179,7 +179,8 @@ fn is_array_function(qualified: &str) -> bool {
 
 /// From the bytes alone, whether one of the attribute names at `starts` is assigned
 /// (`x.shape = ...`) on what [`is_numpy_array`] may prove an array: a call, a subscript, a
-/// `.T`, or a name that something assigns or annotates. It errs towards `true`.
+/// `.T`, or a name that something assigns or annotates, where a statement may start. It errs
+/// towards `true`.
 pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
     let bytes = source.as_bytes();
     let mut names = Vec::new();
@@ -210,13 +211,18 @@ pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
                     .rev()
                     .take_while(|byte| is_identifier_byte(**byte))
                     .count();
-                let receiver = &source[last + 1 - first..=last];
-                let attribute_of =
-                    last_before(bytes, last + 1 - first).is_some_and(|(at, _)| bytes[at] == b'.');
-                if !attribute_of {
-                    names.push(receiver);
-                } else if receiver == "T" {
-                    return true;
+                let mut receiver_start = last + 1 - first;
+                // Bytes above 0x7F count as an identifier's: a byte-order mark as well.
+                if source[receiver_start..].starts_with('\u{feff}') {
+                    receiver_start += '\u{feff}'.len_utf8();
+                }
+                let receiver = &source[receiver_start..=last];
+                match last_before(bytes, receiver_start) {
+                    Some((at, _)) if bytes[at] == b'.' && receiver == "T" => return true,
+                    // (Another attribute's receiver is no name: `starts_target` refuses `.`.)
+                    before if starts_target(bytes, before) => names.push(receiver),
+                    // Text such as `"but x.shape = %s"`: no assignment statement.
+                    _ => {}
                 }
             }
             _ => {}
@@ -240,6 +246,16 @@ pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
             alone && (assigned_after(bytes, end) || annotated_after(bytes, end))
         })
     })
+}
+
+/// Whether an assignment target may start after `before` (what [`last_before`] found
+/// before it): at the start of a line or of the file, after `;`, `:` (`if c: x.shape = s`),
+/// `=` (`a = x.shape = s`), `(` (a parenthesized target), or a byte-order mark.
+fn starts_target(bytes: &[u8], before: Option<(usize, bool)>) -> bool {
+    match before {
+        None | Some((_, true)) => true,
+        Some((at, false)) => matches!(bytes[at], b';' | b':' | b'=' | b'(' | 0xBF),
+    }
 }
 
 /// Whether `at` is in a comment: after a `#` on its line, with no quote before that might
@@ -344,5 +360,34 @@ fn is_dtype_within<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> boo
                     .all(|assigned| matches!(assigned, Assigned::Value(value) if is_dtype_within(checker, value, depth + 1)))
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_assign_array_attribute;
+
+    fn may_assign(source: &str) -> bool {
+        let starts: Vec<usize> = source.match_indices("shape").map(|(at, _)| at).collect();
+        may_assign_array_attribute(source, &starts)
+    }
+
+    #[test]
+    fn assignments_to_array_attributes_from_the_bytes() {
+        assert!(may_assign("a = f()\na.shape = (2,)"));
+        assert!(may_assign("a = f()\nif c: a.shape = (2,)"));
+        assert!(may_assign("a = f(); b = a.shape = (2,)"));
+        assert!(may_assign("a = f()\n(a.shape) = (2,)"));
+        assert!(may_assign("def g(a: A):\n    a . shape = (2,)"));
+        assert!(may_assign("\u{feff}a.shape = (2,)\na = f()"));
+        assert!(may_assign("f(x)[0].shape = (2,)"));
+        // Nothing assigns the name, or the text is no statement.
+        assert!(!may_assign("def g(a):\n    a.shape = (2,)"));
+        assert!(!may_assign(
+            "a = f()\nraise ValueError('but a.shape = %s' % a)"
+        ));
+        assert!(!may_assign("a = f()\n'''As if ``a.shape = (2,)``.'''"));
+        assert!(!may_assign("a = f()\nassert a.shape == (2,)"));
+        assert!(!may_assign("a = f()\n# a.shape = (2,)"));
     }
 }
