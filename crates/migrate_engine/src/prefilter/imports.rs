@@ -17,8 +17,14 @@ pub(super) enum References {
     Names(FxHashMap<String, Vec<usize>>),
 }
 
-/// The references of `source` to the modules whose top-level packages are `tracked`.
-pub(super) fn references(source: &str, tracked: &[Box<str>]) -> References {
+/// The references of `source` to the modules whose top-level packages are `tracked`. The
+/// uses of a name bound by an import are searched only if `uses_matter` says so of what it
+/// names (the import alone references that).
+pub(super) fn references(
+    source: &str,
+    tracked: &[Box<str>],
+    uses_matter: impl Fn(&str) -> bool,
+) -> References {
     let mut names: FxHashMap<String, Vec<usize>> = FxHashMap::default();
     if !tracked
         .iter()
@@ -30,9 +36,13 @@ pub(super) fn references(source: &str, tracked: &[Box<str>]) -> References {
         let root = qualified.split('.').next().unwrap_or(qualified);
         tracked.iter().any(|tracked| &**tracked == root)
     };
-    let statements = word_starts(source, "from")
-        .map(|start| parse_from_import(source, start + 4))
-        .chain(word_starts(source, "import").map(|start| parse_import(source, start + 6)));
+    // Every import statement holds the word `import`; what comes before it tells which kind.
+    let bytes = source.as_bytes();
+    let statements = word_starts(source, "import").map(|start| match before_import(bytes, start) {
+        Before::From(from_end) => parse_from_import(source, from_end),
+        Before::Relative => None,
+        Before::Other => parse_import(source, start + 6),
+    });
     let mut bindings: Vec<(String, String)> = Vec::new();
     for imported in statements.flatten().flatten() {
         match imported {
@@ -42,7 +52,9 @@ pub(super) fn references(source: &str, tracked: &[Box<str>]) -> References {
             }
             Imported::Bound { local, qualified } if is_tracked(&qualified) => {
                 names.entry(qualified.clone()).or_default();
-                bindings.push((local, qualified));
+                if uses_matter(&qualified) {
+                    bindings.push((local, qualified));
+                }
             }
             _ => {}
         }
@@ -153,6 +165,72 @@ fn attribute_after(source: &str, at: usize) -> Option<(&str, usize)> {
         return None;
     }
     identifier(source, skip_blanks(bytes, dot + 1, true))
+}
+
+const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+
+/// What precedes the keyword `import`.
+enum Before {
+    /// `from a.b`, the keyword `from` ending here.
+    From(usize),
+    /// `from .a` (a relative import: of no tracked module).
+    Relative,
+    /// Anything else: `import` starts the statement (or is no statement at all).
+    Other,
+}
+
+/// What precedes the keyword `import` at `at`, read backwards: `from`, then a dotted name
+/// (`from numpy.core`) or dots (`from .`, `from ..a`).
+fn before_import(bytes: &[u8], at: usize) -> Before {
+    let mut at = skip_blanks_back(bytes, at);
+    // Whether the last thing read (the next in the text) was a dot, a name, or nothing yet.
+    let mut after_dot = false;
+    let mut after_name = false;
+    loop {
+        if at > 0 && bytes[at - 1] == b'.' {
+            after_dot = true;
+            after_name = false;
+            at = skip_blanks_back(bytes, at - 1);
+            continue;
+        }
+        let start = match bytes[..at]
+            .iter()
+            .rposition(|byte| !is_identifier_byte(*byte))
+        {
+            Some(before) => before + 1,
+            // A byte-order mark (no identifier, yet bytes above 0x7F) may open the file.
+            None if bytes.starts_with(BYTE_ORDER_MARK) && at >= BYTE_ORDER_MARK.len() => {
+                BYTE_ORDER_MARK.len()
+            }
+            None => 0,
+        };
+        let word = &bytes[start..at];
+        if word == b"from" {
+            return match (after_dot, after_name) {
+                (true, _) => Before::Relative,
+                (false, true) => Before::From(at),
+                (false, false) => Before::Other,
+            };
+        }
+        if word.is_empty() || after_name {
+            return Before::Other;
+        }
+        after_name = true;
+        after_dot = false;
+        at = skip_blanks_back(bytes, start);
+    }
+}
+
+/// Where the blanks and line continuations that end at `at` start.
+fn skip_blanks_back(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        match bytes[..at] {
+            [.., b' ' | b'\t' | b'\x0c'] => at -= 1,
+            [.., b'\\', b'\n' | b'\r'] => at -= 2,
+            [.., b'\\', b'\r', b'\n'] => at -= 3,
+            _ => return at,
+        }
+    }
 }
 
 /// What an import statement does, as far as the scan cares.

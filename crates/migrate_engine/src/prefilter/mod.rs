@@ -156,16 +156,17 @@ impl Needle {
     }
 }
 
-/// A compiled [`Atom`]; words are indices of the automaton's patterns.
+/// A compiled [`Atom`]; words are indices of the automaton's patterns, name sets indices of
+/// [`NameSets`].
 enum Condition {
     Text(usize),
-    Reference(FxHashSet<String>),
+    Reference(usize),
     Within(Start, Holds),
     Where(usize, fn(&str, &[usize]) -> bool),
 }
 
 enum Start {
-    Call(FxHashSet<String>),
+    Call(usize),
     Called(usize),
     Keyword(usize),
 }
@@ -188,6 +189,88 @@ struct Words {
     /// For words whose occurrences are needed, where they are kept.
     slots: Vec<Option<usize>>,
     slot_count: usize,
+}
+
+/// The qualified names of [`Atom::Reference`] and [`Anchor::Call`], numbered as sets, so that
+/// one pass over a file's references tells which sets each matches.
+#[derive(Default)]
+struct NameSets {
+    /// Each name, with the sets that hold it.
+    sets_of: FxHashMap<String, Vec<usize>>,
+    count: usize,
+    /// Names whose uses (not only their imports) may match a set: the names above the names
+    /// of [`Atom::Reference`] (an import of a name inside one already matches), and the
+    /// names above, at and (`calls`) inside the names of calls (whose uses are the anchors).
+    uses_matter: FxHashSet<String>,
+    calls: FxHashSet<String>,
+}
+
+impl NameSets {
+    fn add(&mut self, names: &[String], calls: bool) -> usize {
+        for name in names {
+            self.sets_of
+                .entry(name.clone())
+                .or_default()
+                .push(self.count);
+            let mut above = name.as_str();
+            while let Some((parent, _)) = above.rsplit_once('.') {
+                self.uses_matter.insert(parent.to_string());
+                above = parent;
+            }
+            if calls {
+                self.uses_matter.insert(name.clone());
+                self.calls.insert(name.clone());
+            }
+        }
+        self.count += 1;
+        self.count - 1
+    }
+
+    /// Whether the uses of an import of `qualified` may match a set.
+    fn uses_matter(&self, qualified: &str) -> bool {
+        self.uses_matter.contains(qualified) || prefixes(qualified).any(|p| self.calls.contains(p))
+    }
+
+    /// Which sets the references match, and where the matching references end.
+    fn matched(&self, references: &References) -> Matched {
+        let mut matched = Matched {
+            unknown: false,
+            sets: vec![false; self.count],
+            ends: vec![Vec::new(); self.count],
+        };
+        match references {
+            References::Unknown => {
+                matched.unknown = true;
+                matched.sets.fill(true);
+            }
+            References::Names(referenced) => {
+                for (name, ends) in referenced {
+                    for prefix in prefixes(name) {
+                        for &set in self.sets_of.get(prefix).into_iter().flatten() {
+                            matched.sets[set] = true;
+                            matched.ends[set].extend(ends);
+                        }
+                    }
+                }
+            }
+        }
+        matched
+    }
+}
+
+/// What a file's references match, per name set.
+struct Matched {
+    /// The file star-imports a tracked module: it may reference anything.
+    unknown: bool,
+    sets: Vec<bool>,
+    ends: Vec<Vec<usize>>,
+}
+
+/// `name` and the names above it: `a.b.c`, `a.b`, `a`.
+fn prefixes(name: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(name), |name| {
+        name.rsplit_once('.').map(|(parent, _)| parent)
+    })
 }
 
 /// Builds [`Words`], one pattern per distinct word.
@@ -286,6 +369,7 @@ fn may_overlap(first: &str, second: &str) -> bool {
 pub struct Prefilter {
     tracked: Vec<Box<str>>,
     words: Words,
+    names: NameSets,
     /// Each group: any of its conditions.
     groups: Vec<Vec<Condition>>,
     /// Per rule, its alternatives as lists of groups; `None`: the rule may report anywhere.
@@ -297,7 +381,7 @@ struct Scan<'s> {
     source: &'s str,
     found: Vec<bool>,
     positions: Vec<Vec<usize>>,
-    references: Option<References>,
+    matched: Option<Matched>,
     regions: Regions<'s>,
     groups: Vec<Option<bool>>,
 }
@@ -307,6 +391,7 @@ impl Prefilter {
     /// anywhere).
     pub fn new(rules: &[Option<Triggers>], tracked: &TrackedModules) -> Self {
         let mut words = WordsBuilder::default();
+        let mut names = NameSets::default();
         let mut groups = Vec::new();
         let rules = rules
             .iter()
@@ -320,7 +405,10 @@ impl Prefilter {
                             .iter()
                             .map(|atoms| {
                                 groups.push(
-                                    atoms.iter().map(|atom| compile(atom, &mut words)).collect(),
+                                    atoms
+                                        .iter()
+                                        .map(|atom| compile(atom, &mut words, &mut names))
+                                        .collect(),
                                 );
                                 groups.len() - 1
                             })
@@ -333,6 +421,7 @@ impl Prefilter {
         Self {
             tracked: tracked.roots().map(Box::from).collect(),
             words: words.build(),
+            names,
             groups,
             rules,
         }
@@ -353,7 +442,7 @@ impl Prefilter {
             source,
             found: vec![false; self.words.edges.len()],
             positions: vec![Vec::new(); self.words.slot_count],
-            references: None,
+            matched: None,
             regions: Regions::new(source),
             groups: vec![None; self.groups.len()],
         };
@@ -404,10 +493,7 @@ impl Prefilter {
     fn condition_holds(&self, scan: &mut Scan, condition: &Condition) -> bool {
         match condition {
             Condition::Text(word) => scan.found[*word],
-            Condition::Reference(names) => match self.references(scan) {
-                References::Unknown => true,
-                References::Names(referenced) => referenced.keys().any(|name| covered(names, name)),
-            },
+            Condition::Reference(set) => self.matched(scan).sets[*set],
             Condition::Where(word, holds) => {
                 scan.found[*word] && holds(scan.source, &scan.positions[self.slot(*word)])
             }
@@ -422,15 +508,12 @@ impl Prefilter {
         // Where the anchors end.
         let mut anchors: Vec<usize> = Vec::new();
         let keyword = match start {
-            Start::Call(names) => {
-                let References::Names(referenced) = self.references(scan) else {
+            Start::Call(set) => {
+                let matched = self.matched(scan);
+                if matched.unknown {
                     return true;
-                };
-                for (name, ends) in referenced {
-                    if covered(names, name) {
-                        anchors.extend(ends);
-                    }
                 }
+                anchors.extend(&matched.ends[*set]);
                 None
             }
             Start::Called(word) | Start::Keyword(word) => {
@@ -492,23 +575,28 @@ impl Prefilter {
         })
     }
 
-    fn references<'a>(&self, scan: &'a mut Scan) -> &'a References {
-        scan.references
-            .get_or_insert_with(|| imports::references(scan.source, &self.tracked))
+    fn matched<'a>(&self, scan: &'a mut Scan) -> &'a Matched {
+        scan.matched.get_or_insert_with(|| {
+            let references = imports::references(scan.source, &self.tracked, |qualified| {
+                self.names.uses_matter(qualified)
+            });
+            self.names.matched(&references)
+        })
     }
 
     fn slot(&self, word: usize) -> usize {
         self.words.slots[word].expect("the word's occurrences are kept")
     }
 }
-fn compile(atom: &Atom, words: &mut WordsBuilder) -> Condition {
+
+fn compile(atom: &Atom, words: &mut WordsBuilder, names: &mut NameSets) -> Condition {
     match atom {
         Atom::Text(text) => Condition::Text(words.word(text, false)),
-        Atom::Reference(names) => Condition::Reference(names.iter().cloned().collect()),
+        Atom::Reference(qualified) => Condition::Reference(names.add(qualified, false)),
         Atom::Where(text, holds) => Condition::Where(words.word(text, true), *holds),
         Atom::Within(anchor, inside) => {
             let start = match anchor {
-                Anchor::Call(names) => Start::Call(names.iter().cloned().collect()),
+                Anchor::Call(qualified) => Start::Call(names.add(qualified, true)),
                 Anchor::Called(text) => Start::Called(words.word(text, true)),
                 Anchor::Keyword(text) => Start::Keyword(words.word(text, true)),
             };
@@ -569,20 +657,6 @@ fn may_start_argument(bytes: &[u8], mut at: usize) -> bool {
     false
 }
 
-/// Whether `name` is one of `names` or lies inside one (`numpy.core.x` inside `numpy.core`).
-fn covered(names: &FxHashSet<String>, name: &str) -> bool {
-    let mut prefix = name;
-    loop {
-        if names.contains(prefix) {
-            return true;
-        }
-        match prefix.rsplit_once('.') {
-            Some((parent, _)) => prefix = parent,
-            None => return false,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,6 +713,66 @@ mod tests {
         assert!(!filter.may_report("x = 'numpy.float_'  # numpy is only mentioned"));
         // Over-approximation: a rebound name still counts.
         assert!(filter.may_report("import numpy as np\nnp = 1\nnp.float_"));
+    }
+
+    #[test]
+    fn from_imports_are_told_by_what_precedes_import() {
+        let filter = prefilter(Triggers::any(vec![names(&["numpy.float_"])]));
+        assert!(filter.may_report("from numpy import float_"));
+        assert!(filter.may_report("\u{feff}from numpy import float_"));
+        assert!(filter.may_report("x = 1; from numpy import float_"));
+        assert!(filter.may_report("if x:from  numpy\\\n import float_"));
+        assert!(!filter.may_report("from  numpy . core\\\n import float_"));
+        assert!(filter.may_report("from\tnumpy \\\r\n  import float_"));
+        // Relative imports are of the package itself, never of NumPy.
+        assert!(!filter.may_report("from .numpy import float_"));
+        assert!(!filter.may_report("from . import numpy\nnumpy.float_"));
+        assert!(!filter.may_report("from ..numpy import float_"));
+        assert!(!filter.may_report("from numpy_extra import float_"));
+        // Text that is no import statement does not hide the real ones.
+        assert!(
+            filter.may_report("'''text from which numpy import'''\nimport numpy\nnumpy.float_")
+        );
+    }
+
+    #[test]
+    fn uses_of_names_that_cannot_matter_are_not_searched() {
+        let sets = |atom: Atom| {
+            let mut sets = NameSets::default();
+            match atom {
+                Atom::Reference(names) => sets.add(&names, false),
+                Atom::Within(Anchor::Call(names), _) => sets.add(&names, true),
+                _ => unreachable!(),
+            };
+            sets
+        };
+        let removed = sets(names(&["numpy.core.numeric", "numpy.float_"]));
+        assert!(removed.uses_matter("numpy"));
+        assert!(removed.uses_matter("numpy.core"));
+        // An import of these (or of a name inside them) is already a reference.
+        assert!(!removed.uses_matter("numpy.float_"));
+        assert!(!removed.uses_matter("numpy.core.numeric.asarray"));
+        assert!(!removed.uses_matter("numpy.zeros"));
+        let call = Atom::Within(
+            Anchor::Call(vec!["numpy.fft.fftn".into()]),
+            Inside::Commas(1),
+        );
+        let calls = sets(call);
+        assert!(calls.uses_matter("numpy.fft"));
+        // Its uses are the calls.
+        assert!(calls.uses_matter("numpy.fft.fftn"));
+        assert!(calls.uses_matter("numpy.fft.fftn.inner"));
+        assert!(!calls.uses_matter("numpy.fft.ifftn"));
+        // Through a name that is not searched, the anchor is still found.
+        let filter = prefilter(Triggers::any(vec![
+            names(&["numpy.float_"]),
+            Atom::Within(
+                Anchor::Call(vec!["numpy.array".into()]),
+                Inside::Texts(vec!["copy".into()]),
+            ),
+        ]));
+        assert!(filter.may_report("from numpy import array, zeros\nzeros(3)\narray(x, copy=1)"));
+        assert!(!filter.may_report("from numpy import array, zeros\narray(x)\nzeros(copy)"));
     }
 
     #[test]
