@@ -3,6 +3,7 @@
 //! Tables (renames, removals, moves) are data in `rules/numpy2.toml`; rules that need logic
 //! are Rust, one per file in [`rules`].
 
+mod array_text;
 mod compat;
 mod naming;
 mod numpy_types;

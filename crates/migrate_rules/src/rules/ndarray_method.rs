@@ -6,8 +6,9 @@ use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::syntax_edits::inside_parentheses;
 use migrate_engine::text_size::{Ranged, TextRange};
 
+use crate::array_text::{self, may_assign_array_attribute, may_call_array_method};
 use crate::naming;
-use crate::numpy_types::{is_dtype, is_numpy_array, may_assign_array_attribute};
+use crate::numpy_types::{is_dtype, is_numpy_array};
 use crate::triggers;
 
 /// ## What it does
@@ -121,15 +122,16 @@ impl Rule for NdarrayMethod {
             .iter()
             .map(|(name, ..)| Atom::Where((*name).to_string(), may_assign_array_attribute))
             .collect();
-        let triggers = Triggers::any(triggers::words(&[
-            "ptp",
-            "itemset",
-            "newbyteorder",
-            "ndincr",
-        ]))
-        .or(vec![triggers::words(&["ctypes"])])
-        .or(vec![triggers::words(&["tostring"]), numpy.clone()])
-        .or(vec![assignments, numpy]);
+        let method_calls = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| Atom::Where((*name).to_string(), may_call_array_method))
+                .collect()
+        };
+        let triggers = Triggers::any(method_calls(&["ptp", "itemset", "newbyteorder", "ndincr"]))
+            .or(vec![triggers::words(&["ctypes"])])
+            .or(vec![method_calls(&["tostring"]), numpy.clone()])
+            .or(vec![assignments, numpy]);
         Some(triggers)
     }
 
@@ -342,12 +344,8 @@ fn atom<'a>(checker: &Checker<'a>, expr: &'a Expr) -> String {
 
 /// Names like `dtype`, `dt`, `self.dtype`: `newbyteorder()` on those is the dtype method.
 fn looks_like_dtype(checker: &Checker, receiver: &Expr) -> bool {
-    let text = checker
-        .source()
-        .slice(receiver.range())
-        .to_ascii_lowercase();
-    let last = text.rsplit(['.', ' ']).next().unwrap_or(&text);
-    last.contains("dtype") || last == "dt" || last.ends_with("_dt") || last == "type"
+    let text = checker.source().slice(receiver.range());
+    array_text::looks_like_dtype(text.rsplit(['.', ' ']).next().unwrap_or(text))
 }
 
 fn shortened(text: &str) -> String {
