@@ -151,6 +151,26 @@ impl RemovedArgument {
                 self.min_numpy
             ));
         }
+        // `f(style=a, style=b)` is no valid Python (CPython refuses it); fixing one of them
+        // at a time would take a round each.
+        if let ArgOrKeyword::Keyword(keyword) = argument {
+            let repeated = call
+                .arguments
+                .keywords
+                .iter()
+                .filter(|other| {
+                    other.arg.as_ref().map(|arg| arg.as_str())
+                        == keyword.arg.as_ref().map(|arg| arg.as_str())
+                })
+                .count()
+                > 1;
+            if repeated {
+                return Err(format!(
+                    "{} (not fixed: the keyword is repeated)",
+                    message()
+                ));
+            }
+        }
         let source = checker.source();
         let edit = match (argument, row) {
             (
