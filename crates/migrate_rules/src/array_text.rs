@@ -13,16 +13,36 @@ use crate::numpy_types::{ARRAY_FUNCTIONS, ARRAY_METHODS, RANDOM_FUNCTIONS};
 /// towards `true`.
 pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
     let bytes = source.as_bytes();
+    let assigned = starts.iter().filter(|start| {
+        let end = identifier_end(bytes, **start);
+        assigned_after(bytes, end) && !in_comment(bytes, **start)
+    });
+    may_be_attributes_of_arrays(source, assigned, true)
+}
+
+/// From the bytes alone, whether one of the method names at `starts` may be called on what
+/// [`is_numpy_array`] may prove an array (see [`may_assign_array_attribute`]).
+pub fn may_call_method_of_array(source: &str, starts: &[usize]) -> bool {
+    let bytes = source.as_bytes();
+    let called = starts.iter().filter(|start| {
+        let end = identifier_end(bytes, **start);
+        bytes.get(skip_to_operator(bytes, end, true)) == Some(&b'(') && !in_comment(bytes, **start)
+    });
+    may_be_attributes_of_arrays(source, called, false)
+}
+
+/// Whether one of the attributes at `starts` may be that of an array: of a call, a `.T`, or
+/// a name (or a subscript of one) that the file binds to what may be an array. With
+/// `statement`, the receiver must be where an assignment statement may start.
+fn may_be_attributes_of_arrays<'a>(
+    source: &str,
+    starts: impl Iterator<Item = &'a usize>,
+    statement: bool,
+) -> bool {
+    let bytes = source.as_bytes();
+    let may_start = |at: usize| !statement || starts_target(bytes, last_before(bytes, at));
     let mut names = Vec::new();
     for &start in starts {
-        let end = start
-            + bytes[start..]
-                .iter()
-                .take_while(|byte| is_identifier_byte(**byte))
-                .count();
-        if !assigned_after(bytes, end) || in_comment(bytes, start) {
-            continue;
-        }
         let Some((dot, _)) = last_before(bytes, start) else {
             continue;
         };
@@ -38,7 +58,7 @@ pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
             // `a[i].shape = s`: `a` must be an array.
             b']' => match subscripted(bytes, last) {
                 Some(Subscripted::Name(start, end)) => {
-                    if starts_target(bytes, last_before(bytes, start)) {
+                    if may_start(start) {
                         names.push(&source[start..end]);
                     }
                 }
@@ -46,45 +66,31 @@ pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
                 None => return true,
             },
             byte if is_identifier_byte(byte) => {
-                let first = bytes[..=last]
-                    .iter()
-                    .rev()
-                    .take_while(|byte| is_identifier_byte(**byte))
-                    .count();
-                let mut receiver_start = last + 1 - first;
+                let mut receiver_start = identifier_start(bytes, last + 1);
                 // Bytes above 0x7F count as an identifier's: a byte-order mark as well.
                 if source[receiver_start..].starts_with('\u{feff}') {
                     receiver_start += '\u{feff}'.len_utf8();
                 }
                 let receiver = &source[receiver_start..=last];
-                match last_before(bytes, receiver_start) {
-                    Some((at, _)) if bytes[at] == b'.' && receiver == "T" => return true,
-                    // (Another attribute's receiver is no name: `starts_target` refuses `.`.)
-                    before if starts_target(bytes, before) => names.push(receiver),
-                    // Text such as `"but x.shape = %s"`: no assignment statement.
-                    _ => {}
+                let attribute_of =
+                    last_before(bytes, receiver_start).is_some_and(|(at, _)| bytes[at] == b'.');
+                match (attribute_of, receiver) {
+                    (true, "T") => return true,
+                    // Of an attribute other than `.T`: no array to prove.
+                    (true, _) => {}
+                    // Text such as `"but x.shape = %s"` is no assignment statement.
+                    (false, _) if may_start(receiver_start) => names.push(receiver),
+                    (false, _) => {}
                 }
             }
             _ => {}
         }
     }
-    if names.is_empty() {
-        return false;
-    }
     names.sort_unstable();
     names.dedup();
     // A few names: memmem each, rather than build an automaton per file.
-    let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
     names.iter().any(|name| {
-        memmem::find_iter(bytes, name.as_bytes()).any(|start| {
-            let end = start + name.len();
-            let alone = !source[..start]
-                .chars()
-                .next_back()
-                .is_some_and(is_identifier_char)
-                && !source[end..].chars().next().is_some_and(is_identifier_char);
-            alone && may_bind_array(source, end)
-        })
+        occurrences(source, name).any(|start| may_bind_array(source, start + name.len()))
     })
 }
 
@@ -154,6 +160,32 @@ fn opening_bracket(bytes: &[u8], close: usize) -> Option<usize> {
         }
         at = at.checked_sub(1)?;
     }
+}
+
+/// Where `word` occurs as a whole word (no identifier character touches it; a byte-order
+/// mark is none).
+fn occurrences<'s>(source: &'s str, word: &'s str) -> impl Iterator<Item = usize> + 's {
+    let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
+    memmem::find_iter(source.as_bytes(), word.as_bytes()).filter(move |start| {
+        !word.is_empty()
+            && !source[..*start]
+                .chars()
+                .next_back()
+                .is_some_and(is_identifier_char)
+            && !source[start + word.len()..]
+                .chars()
+                .next()
+                .is_some_and(is_identifier_char)
+    })
+}
+
+/// Where the identifier that starts at `start` ends.
+fn identifier_end(bytes: &[u8], start: usize) -> usize {
+    start
+        + bytes[start..]
+            .iter()
+            .take_while(|byte| is_identifier_byte(**byte))
+            .count()
 }
 
 /// Where the identifier that ends at `end` starts.
@@ -300,11 +332,7 @@ fn dotted_at(source: &str, at: usize) -> Dotted<'_> {
     let mut previous = "";
     let mut names = 0;
     loop {
-        let end = start
-            + bytes[start..]
-                .iter()
-                .take_while(|byte| is_identifier_byte(**byte))
-                .count();
+        let end = identifier_end(bytes, start);
         names += 1;
         let dot = skip_continued_blanks(bytes, end);
         let next = skip_continued_blanks(bytes, dot + 1);
@@ -335,13 +363,11 @@ fn is_string_prefix(word: &str) -> bool {
 /// Whether an import may bind `name` as an alias: `... as name`.
 fn may_be_alias(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
-    memmem::find_iter(bytes, name.as_bytes()).any(|start| {
-        let end = start + name.len();
-        !bytes.get(end).copied().is_some_and(is_identifier_byte)
-            && last_before(bytes, start).is_some_and(|(last, _)| {
-                let word = identifier_start(bytes, last + 1);
-                &bytes[word..=last] == b"as"
-            })
+    occurrences(source, name).any(|start| {
+        last_before(bytes, start).is_some_and(|(last, _)| {
+            let word = identifier_start(bytes, last + 1);
+            &bytes[word..=last] == b"as"
+        })
     })
 }
 
@@ -366,11 +392,7 @@ fn skip_continued_blanks(bytes: &[u8], mut at: usize) -> usize {
 pub fn may_call_array_method(source: &str, starts: &[usize]) -> bool {
     let bytes = source.as_bytes();
     starts.iter().any(|&start| {
-        let end = start
-            + bytes[start..]
-                .iter()
-                .take_while(|byte| is_identifier_byte(**byte))
-                .count();
+        let end = identifier_end(bytes, start);
         if bytes.get(skip_to_operator(bytes, end, true)) != Some(&b'(') || in_comment(bytes, start)
         {
             return false;
@@ -384,12 +406,7 @@ pub fn may_call_array_method(source: &str, starts: &[usize]) -> bool {
         if !is_identifier_byte(bytes[last]) {
             return true;
         }
-        let first = last + 1
-            - bytes[..=last]
-                .iter()
-                .rev()
-                .take_while(|byte| is_identifier_byte(**byte))
-                .count();
+        let first = identifier_start(bytes, last + 1);
         let receiver = source[first..=last].trim_start_matches('\u{feff}');
         let method = &source[start..end];
         if method == "newbyteorder" && looks_like_dtype(receiver) {
@@ -397,6 +414,98 @@ pub fn may_call_array_method(source: &str, starts: &[usize]) -> bool {
         }
         let attribute_of = last_before(bytes, first).is_some_and(|(at, _)| bytes[at] == b'.');
         attribute_of || !only_imported(source, receiver)
+    })
+}
+
+/// From the bytes alone, whether one of the method names at `starts` (`__array__`,
+/// `__array_wrap__`, `__array_prepare__`) may be defined without what NumPy 2 passes it:
+/// `def __array__(self, dtype=None)` may be, `def __array__(self, dtype=None, copy=None)`
+/// and `def __array__(self, *args, **kwargs)` are not; `x.__array__()` defines nothing.
+pub fn may_define_array_protocol(source: &str, starts: &[usize]) -> bool {
+    let bytes = source.as_bytes();
+    starts.iter().any(|&start| {
+        let defined = last_before(bytes, start).is_some_and(|(last, _)| {
+            let word = identifier_start(bytes, last + 1);
+            &bytes[word..=last] == b"def"
+        });
+        if !defined {
+            return false;
+        }
+        let name_end = identifier_end(bytes, start);
+        let needed: &[u8] = match &bytes[start..name_end] {
+            b"__array__" => b"copy",
+            b"__array_wrap__" => b"return_scalar",
+            _ => return true,
+        };
+        let Some(parameters) = parameters_at(bytes, skip_to_operator(bytes, name_end, false))
+        else {
+            return true;
+        };
+        !parameters
+            .iter()
+            .any(|(stars, name)| *stars == 2 || (*stars == 0 && *name == needed))
+    })
+}
+
+/// The parameters of the definition whose `(` is at `open`, as their stars and names
+/// (`(2, "kwargs")` for `**kwargs`); `None` when it cannot tell (a string or comment
+/// inside).
+fn parameters_at(bytes: &[u8], open: usize) -> Option<Vec<(usize, &[u8])>> {
+    if bytes.get(open) != Some(&b'(') {
+        return None;
+    }
+    let trimmed = |text: &'_ [u8]| -> usize {
+        text.iter()
+            .take_while(|byte| byte.is_ascii_whitespace() || **byte == b'\\')
+            .count()
+    };
+    let mut parameters = Vec::new();
+    let mut depth = 0usize;
+    let mut parameter_start = open + 1;
+    for (at, byte) in bytes.iter().enumerate().skip(open) {
+        match byte {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' | b',' if depth == 1 => {
+                let text = &bytes[parameter_start..at];
+                let text = &text[trimmed(text)..];
+                let stars = text.iter().take_while(|byte| **byte == b'*').count();
+                let name = &text[stars..];
+                let name = &name[trimmed(name)..];
+                let length = name
+                    .iter()
+                    .take_while(|byte| is_identifier_byte(**byte))
+                    .count();
+                parameters.push((stars, &name[..length]));
+                if *byte != b',' {
+                    return Some(parameters);
+                }
+                parameter_start = at + 1;
+            }
+            b')' | b']' | b'}' => depth -= 1,
+            b'"' | b'\'' | b'#' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether one of the attribute names at `starts` (`ctypes` of `x.ctypes`) is followed by an
+/// attribute (`.get_data`) for which `wanted` says `true`.
+pub fn may_be_followed_by_attribute(
+    source: &str,
+    starts: &[usize],
+    wanted: impl Fn(&str) -> bool,
+) -> bool {
+    let bytes = source.as_bytes();
+    starts.iter().any(|&start| {
+        let attribute_of = last_before(bytes, start).is_some_and(|(dot, _)| bytes[dot] == b'.');
+        let end = identifier_end(bytes, start);
+        let dot = skip_to_operator(bytes, end, false);
+        if !attribute_of || bytes.get(dot) != Some(&b'.') {
+            return false;
+        }
+        let attribute = skip_to_operator(bytes, dot + 1, false);
+        wanted(&source[attribute..identifier_end(bytes, attribute)])
     })
 }
 
@@ -413,14 +522,9 @@ pub fn looks_like_dtype(last: &str) -> bool {
 fn only_imported(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
     let mut imported = false;
-    let only_uses_or_imports = memmem::find_iter(bytes, name.as_bytes()).all(|start| {
+    let only_uses_or_imports = occurrences(source, name).all(|start| {
         let end = start + name.len();
-        let joined = bytes.get(end).copied().is_some_and(is_identifier_byte)
-            || source[..start]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if joined || bytes.get(skip_to_operator(bytes, end, false)) == Some(&b'.') {
+        if bytes.get(skip_to_operator(bytes, end, false)) == Some(&b'.') {
             return true;
         }
         let binds = binds_by_import(source, start);
@@ -636,5 +740,58 @@ mod tests {
         assert!(!may_call("def ptp(x): pass"));
         assert!(!may_call("f = x.ptp"));
         assert!(!may_call("# x.ptp()"));
+    }
+
+    #[test]
+    fn definitions_of_array_protocol_methods_from_the_bytes() {
+        let may_define = |source: &str| {
+            let starts: Vec<usize> = source.match_indices("__array").map(|(at, _)| at).collect();
+            may_define_array_protocol(source, &starts)
+        };
+        assert!(may_define("class A:\n    def __array__(self, dtype=None):"));
+        assert!(may_define("class A:\n    async  def __array__(self):"));
+        assert!(may_define("class A:\n    def __array__(self, d=')'):"));
+        assert!(may_define(
+            "class A:\n    def __array_wrap__(self, arr, context=None):"
+        ));
+        assert!(may_define(
+            "class A:\n    def __array_prepare__(self, arr, **kwargs):"
+        ));
+        assert!(!may_define(
+            "class A:\n    def __array__(self, dtype=None, copy=None):"
+        ));
+        assert!(!may_define(
+            "class A:\n    def __array__(self, *args, **kwargs):"
+        ));
+        assert!(!may_define(
+            "class A:\n    def __array_wrap__(self, a, c=None, return_scalar=False):"
+        ));
+        assert!(!may_define("x = a.__array__()\nhasattr(a, '__array__')"));
+        assert!(may_define("class A:\n    def __array__(self, copy_=None):"));
+        assert!(may_define(
+            "class A:\n    def __array__(self, d=f(x, copy=1)):"
+        ));
+        assert!(!may_define(
+            "class A:\n    def __array__(\n        self,\n        copy: bool = None,\n    ):"
+        ));
+        assert!(!may_define(
+            "class A:\n    def __array__(self, * args, ** kw):"
+        ));
+    }
+
+    #[test]
+    fn calls_on_what_may_be_an_array_from_the_bytes() {
+        let may_call = |source: &str| {
+            let starts: Vec<usize> = source.match_indices("tostring").map(|(at, _)| at).collect();
+            may_call_method_of_array(source, &starts)
+        };
+        assert!(may_call("a = np.zeros(3)\nb = a.tostring()"));
+        assert!(may_call("b = np.zeros(3).tostring()"));
+        assert!(may_call(
+            "def f(a: np.ndarray):\n    return (a\n  .tostring)()"
+        ));
+        assert!(!may_call("header = Header()\nheader.tostring()"));
+        assert!(!may_call("a = np.zeros(3)\nb = self.header.tostring()"));
+        assert!(!may_call("a = np.zeros(3)\nb = a.tostring"));
     }
 }

@@ -2,14 +2,6 @@
 
 use migrate_engine::prefilter::{Anchor, Atom, Inside};
 
-/// Text atoms, one per word.
-pub fn words(words: &[&str]) -> Vec<Atom> {
-    words
-        .iter()
-        .map(|word| Atom::Text((*word).to_string()))
-        .collect()
-}
-
 /// A reference atom for these qualified names.
 pub fn references<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Atom {
     Atom::Reference(owned(names))

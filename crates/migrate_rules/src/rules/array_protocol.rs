@@ -2,11 +2,11 @@ use migrate_engine::ast::{self as ast, AnyNodeRef, Stmt};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::prefilter::Triggers;
+use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::text_size::{Ranged, TextSize};
 
+use crate::array_text::may_define_array_protocol;
 use crate::naming;
-use crate::triggers;
 
 /// ## What it does
 /// Finds `__array__` methods that do not accept NumPy 2's `copy` keyword, and the
@@ -54,11 +54,11 @@ impl Rule for ArrayProtocol {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        Some(Triggers::any(triggers::words(&[
-            "__array__",
-            "__array_prepare__",
-            "__array_wrap__",
-        ])))
+        let definitions = ["__array__", "__array_prepare__", "__array_wrap__"]
+            .iter()
+            .map(|name| Atom::Where((*name).to_string(), may_define_array_protocol))
+            .collect();
+        Some(Triggers::any(definitions))
     }
 
     fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a Stmt) {

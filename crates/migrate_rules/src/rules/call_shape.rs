@@ -2,7 +2,7 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::prefilter::Triggers;
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::text_size::Ranged;
 
 use crate::naming;
@@ -57,10 +57,16 @@ impl Rule for CallShape {
     }
 
     fn triggers(&self) -> Option<Triggers> {
+        let call = |functions: &[&str], inside| {
+            Atom::Within(
+                Anchor::Call(functions.iter().map(ToString::to_string).collect()),
+                inside,
+            )
+        };
         Some(Triggers::any(vec![
-            triggers::call_with(["numpy.sum"], &["for"]),
+            call(&["numpy.sum"], Inside::Argument(0, may_be_generator)),
             triggers::call_with(["numpy.finfo"], &["None"]),
-            triggers::call_with(FFTS_WITH_AXES, &["s"]),
+            call(FFTS_WITH_AXES, Inside::Keyword("s".to_string(), None)),
         ]))
     }
 
@@ -115,6 +121,42 @@ impl Rule for CallShape {
     }
 }
 
+/// From the bytes alone, whether an argument may be a generator: `x for x in y`, maybe in
+/// parentheses, with `for` outside any other brackets (`[x for x in y]` is a list).
+fn may_be_generator(argument: &str) -> bool {
+    let mut text = argument.trim();
+    while let Some(inner) = text
+        .strip_prefix('(')
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        text = inner.trim();
+    }
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    for (at, byte) in bytes.iter().enumerate() {
+        match byte {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            // A string or comment may hold anything: not read.
+            b'"' | b'\'' | b'#' | b'\\' => return true,
+            b'f' if depth == 0 && text[at..].starts_with("for") => {
+                let is_word = |byte: Option<&u8>| {
+                    byte.is_some_and(|byte| {
+                        byte.is_ascii_alphanumeric() || *byte == b'_' || *byte >= 0x80
+                    })
+                };
+                if !is_word(at.checked_sub(1).and_then(|before| bytes.get(before)))
+                    && !is_word(bytes.get(at + 3))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// `np.sum(x for x in y)` -> `sum(x for x in y)`, when nothing else is passed.
 fn sum_of_generator(checker: &Checker, call: &ast::ExprCall) -> Option<Fix> {
     if call.arguments.len() != 1 {
@@ -122,4 +164,21 @@ fn sum_of_generator(checker: &Checker, call: &ast::ExprCall) -> Option<Fix> {
     }
     let builtin = naming::builtin(checker, "sum")?;
     Some(Fix::edit(Edit::replace(call.func.range(), builtin)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_generator;
+
+    #[test]
+    fn generators_from_the_bytes() {
+        assert!(may_be_generator("x for x in y"));
+        assert!(may_be_generator(" ((x * 2 for x in y)) "));
+        assert!(may_be_generator("f(x) for x in (y)"));
+        assert!(may_be_generator("len(s) for s in 'ab'"));
+        assert!(!may_be_generator("[x for x in y]"));
+        assert!(!may_be_generator("{x for x in y}"));
+        assert!(!may_be_generator("before + format"));
+        assert!(!may_be_generator("(a)(x for x in y)"));
+    }
 }

@@ -6,7 +6,18 @@ use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::syntax_edits::inside_parentheses;
 use migrate_engine::text_size::{Ranged, TextRange};
 
-use crate::array_text::{self, may_assign_array_attribute, may_call_array_method};
+use crate::array_text::{
+    self, may_assign_array_attribute, may_call_array_method, may_call_method_of_array,
+};
+
+/// `x.ctypes.get_data()` and the other getters of `x.ctypes`, from the bytes alone.
+fn may_call_ctypes_getter(source: &str, starts: &[usize]) -> bool {
+    array_text::may_be_followed_by_attribute(source, starts, |attribute| {
+        CTYPES_GETTERS
+            .iter()
+            .any(|(getter, _)| *getter == attribute)
+    })
+}
 use crate::naming;
 use crate::numpy_types::{is_dtype, is_numpy_array};
 use crate::triggers;
@@ -129,8 +140,18 @@ impl Rule for NdarrayMethod {
                 .collect()
         };
         let triggers = Triggers::any(method_calls(&["ptp", "itemset", "newbyteorder", "ndincr"]))
-            .or(vec![triggers::words(&["ctypes"])])
-            .or(vec![method_calls(&["tostring"]), numpy.clone()])
+            .or(vec![vec![Atom::Where(
+                "ctypes".to_string(),
+                may_call_ctypes_getter,
+            )]])
+            // Only of provable arrays (`Header.tostring()` is astropy's).
+            .or(vec![
+                vec![Atom::Where(
+                    "tostring".to_string(),
+                    may_call_method_of_array,
+                )],
+                numpy.clone(),
+            ])
             .or(vec![assignments, numpy]);
         Some(triggers)
     }
