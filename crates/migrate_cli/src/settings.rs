@@ -199,10 +199,11 @@ impl Settings {
         {
             return version;
         }
+        // The folders above the absolute path as written, as for the configuration (and as
+        // Ruff does): not those above where symbolic links lead.
         let folder = path.parent().unwrap_or(path);
-        let real = || std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
         if !self.args.remember {
-            return declared_min_numpy(&real())
+            return declared_min_numpy(folder)
                 .map_or(Version::NUMPY_2, |declared| declared.version);
         }
         if let Some(floor) = lock(&self.floors).get(folder) {
@@ -210,7 +211,7 @@ impl Settings {
         }
         let floor = self
             .projects
-            .declared_min_numpy(&real())
+            .declared_min_numpy(folder)
             .map_or(Version::NUMPY_2, |declared| declared.version);
         lock(&self.floors).insert(folder.to_path_buf(), floor);
         floor

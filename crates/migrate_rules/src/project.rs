@@ -69,17 +69,34 @@ impl Projects {
 }
 
 impl Folder {
+    /// What the folder's files say, from one listing of it (rather than a probe per name).
     fn read(folder: &Path) -> Self {
+        let mut names: Vec<String> = fs::read_dir(folder)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort_unstable();
+        let has = |name: &str| names.iter().any(|listed| listed == name);
         let pyproject = folder.join("pyproject.toml");
-        let is_root = pyproject.is_file() || folder.join(".git").exists();
-        let declared = fs::read_to_string(&pyproject)
-            .ok()
-            .and_then(|text| pyproject_floor(&text))
-            .map(|version| DeclaredFloor {
+        let from_pyproject = if has("pyproject.toml") {
+            fs::read_to_string(&pyproject)
+                .ok()
+                .and_then(|text| pyproject_floor(&text))
+        } else {
+            None
+        };
+        let is_root = has("pyproject.toml") || has(".git");
+        let requirements = names
+            .iter()
+            .filter(|name| name.starts_with("requirements") && name.ends_with(".txt"));
+        let declared = match from_pyproject {
+            Some(version) => Some(DeclaredFloor {
                 version,
                 file: pyproject,
-            })
-            .or_else(|| requirements_floor(folder));
+            }),
+            None => requirements_floor(folder, requirements),
+        };
         Self { declared, is_root }
     }
 }
@@ -93,18 +110,12 @@ fn pyproject_floor(text: &str) -> Option<Version> {
         .max()
 }
 
-fn requirements_floor(folder: &Path) -> Option<DeclaredFloor> {
-    let mut files: Vec<PathBuf> = fs::read_dir(folder)
-        .ok()?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| {
-            path.file_name()
-                .and_then(|name| name.to_str())
-                .is_some_and(|name| name.starts_with("requirements") && name.ends_with(".txt"))
-        })
-        .collect();
-    files.sort();
-    files.into_iter().find_map(|file| {
+/// The floor the first of the requirements files `names` (sorted) in `folder` declares.
+fn requirements_floor<'a>(
+    folder: &Path,
+    names: impl Iterator<Item = &'a String>,
+) -> Option<DeclaredFloor> {
+    names.map(|name| folder.join(name)).find_map(|file| {
         let text = fs::read_to_string(&file).ok()?;
         let version = text
             .lines()
