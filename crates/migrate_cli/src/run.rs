@@ -3,7 +3,8 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -93,18 +94,37 @@ fn file_unguarded(path: &Path, mode: Mode, rules: &RuleSet) -> FileReport {
     if std::env::var_os("MIGRATE_DEBUG_PANIC_ON").is_some_and(|name| path.ends_with(name)) {
         panic!("injected for {}", path.display());
     }
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => return FileReport::error(path, format!("cannot read: {error}")),
-    };
-    let source = match decode(&bytes) {
+    READ_BUFFER.with_borrow_mut(|bytes| {
+        bytes.clear();
+        if let Err(error) = File::open(path).and_then(|mut file| file.read_to_end(bytes)) {
+            return FileReport::error(path, format!("cannot read: {error}"));
+        }
+        let report = checked_bytes(path, bytes, mode, rules);
+        if bytes.capacity() > KEPT_READ_BUFFER {
+            *bytes = Vec::new();
+        }
+        report
+    })
+}
+
+thread_local! {
+    /// Each worker reads every file into the same buffer: no allocation (nor `stat` to size
+    /// one) per file.
+    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A read buffer grown past this by a large file is let go.
+const KEPT_READ_BUFFER: usize = 4 << 20;
+
+fn checked_bytes(path: &Path, bytes: &[u8], mode: Mode, rules: &RuleSet) -> FileReport {
+    let source = match decode(bytes) {
         Ok(source) => source,
         Err(message) => return FileReport::error(path, message),
     };
     let mut report = source_text(source, path, mode, rules);
     if mode == Mode::Fix
         && let Some(fixed) = &report.fixed_text
-        && let Err(message) = write_atomically(path, &bytes, fixed)
+        && let Err(message) = write_atomically(path, bytes, fixed)
     {
         report.error = Some(message);
         report.fixed = 0;
@@ -302,13 +322,12 @@ pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), 
     if current != original {
         return Err("changed on disk while being migrated; left as it is".to_string());
     }
+    // The new text is on disk before the rename, so a crash leaves the old file or the new
+    // one, never an empty one. The folder is not synced: a rename lost in a crash leaves the
+    // old file, whole (syncing it cost 10% of a `--fix` run).
     temporary
         .persist(&target)
         .map_err(|error| fail("cannot replace the file", error.error))?;
-    // The rename itself is durable once the folder is synced.
-    if let Ok(folder) = fs::File::open(folder) {
-        let _ = folder.sync_all();
-    }
     Ok(())
 }
 
