@@ -135,7 +135,7 @@ impl Example {
 fn examples(value: &str) -> Vec<Example> {
     let mut examples: Vec<Example> = Vec::new();
     let mut offset = 0;
-    for line in value.split_inclusive('\n') {
+    for line in lines_with_endings(value) {
         let text = line.trim_end_matches(['\n', '\r']);
         let indent = text.len() - text.trim_start().len();
         let rest = &text[indent..];
@@ -160,6 +160,25 @@ fn examples(value: &str) -> Vec<Example> {
         offset += line.len();
     }
     examples
+}
+
+/// The lines of `text` with their endings: `\n`, `\r\n` or `\r`, as Python reads a source
+/// (a docstring's value keeps the source's line endings; a lone `\r` ends a line too).
+fn lines_with_endings(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = match rest.find(['\n', '\r']) {
+            Some(at) if rest[at..].starts_with("\r\n") => at + 2,
+            Some(at) => at + 1,
+            None => rest.len(),
+        };
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
 }
 
 struct Found {
@@ -305,5 +324,22 @@ impl<'a> Visitor<'a> for Finder<'_> {
             });
         }
         // The chain's own links are done; its other children are not chains.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::examples;
+
+    #[test]
+    fn examples_end_at_any_line_break() {
+        // Found by fuzzing: after a lone `\r` (a line break to Python), a blank line ends the
+        // example, and what follows is prose, not code.
+        let found = examples(">>> x = 1\r\rnumpy.bytes0\r>>> z\n");
+        let codes: Vec<&str> = found.iter().map(|example| example.code.as_str()).collect();
+        assert_eq!(codes, ["x = 1\n", "z\n"]);
+        let found = examples(">>> a(\r\n... b)\r\n");
+        assert_eq!(found[0].code, "a(\nb)\n");
+        assert_eq!(found[0].lines, [(0, 4), (3, 12)]);
     }
 }
