@@ -79,10 +79,12 @@ fn check_parsed<'r>(
     if !diagnostics.is_empty() {
         withdraw_fixes_that_remove_comments(&mut diagnostics, parsed.tokens(), source);
         let noqa = NoqaDirectives::from_tokens(parsed.tokens(), &text);
-        diagnostics.retain(|diagnostic| {
-            let line = text.line_number(diagnostic.start());
-            !noqa.suppresses(line, diagnostic.code, rules.noqa_aliases(diagnostic.code))
-        });
+        if !noqa.is_empty() {
+            diagnostics.retain(|diagnostic| {
+                let line = text.line_number(diagnostic.start());
+                !noqa.suppresses(line, diagnostic.code, rules.noqa_aliases(diagnostic.code))
+            });
+        }
         diagnostics
             .sort_by(|a, b| (a.start(), a.code, &a.message).cmp(&(b.start(), b.code, &b.message)));
         diagnostics.dedup();

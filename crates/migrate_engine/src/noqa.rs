@@ -52,6 +52,14 @@ impl NoqaDirectives {
             .filter(|token| token.kind() == TokenKind::Comment)
         {
             let comment = source.slice(token.range());
+            // Every directive says `noqa` (in any case); most comments do not.
+            if !comment
+                .as_bytes()
+                .windows(4)
+                .any(|word| word.eq_ignore_ascii_case(b"noqa"))
+            {
+                continue;
+            }
             // A file-wide directive is a comment of its own, not one after code.
             let own_line = source.indentation_before(token.start()).is_some();
             if let Some(directive) = own_line.then(|| parse_file_directive(comment)).flatten() {
@@ -66,6 +74,11 @@ impl NoqaDirectives {
             }
         }
         directives
+    }
+
+    /// Whether the file has no directive at all.
+    pub fn is_empty(&self) -> bool {
+        self.by_line.is_empty() && self.file.is_none()
     }
 
     /// Whether a finding of `code` on `line` is silenced; `aliases` are other codes that name

@@ -1,5 +1,7 @@
 //! A Python source file as text: line index, line ending and positions.
 
+use std::cell::OnceCell;
+
 use ruff_source_file::{LineEnding, LineIndex, OneIndexed, find_newline};
 use ruff_text_size::{TextRange, TextSize};
 
@@ -14,7 +16,8 @@ pub struct Position {
 /// the text: offsets are offsets into the bytes as they are on disk.
 pub struct SourceText<'a> {
     text: &'a str,
-    index: LineIndex,
+    /// Made on first use: most files checked have nothing to report.
+    index: OnceCell<LineIndex>,
     line_ending: LineEnding,
 }
 
@@ -23,9 +26,14 @@ impl<'a> SourceText<'a> {
         let line_ending = find_newline(text).map_or(LineEnding::Lf, |(_, ending)| ending);
         Self {
             text,
-            index: LineIndex::from_source_text(text),
+            index: OnceCell::new(),
             line_ending,
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index
+            .get_or_init(|| LineIndex::from_source_text(self.text))
     }
 
     pub fn text(&self) -> &'a str {
@@ -42,7 +50,7 @@ impl<'a> SourceText<'a> {
     }
 
     pub fn position(&self, offset: TextSize) -> Position {
-        let location = self.index.line_column(offset, self.text);
+        let location = self.index().line_column(offset, self.text);
         Position {
             line: location.line.get(),
             column: location.column.get(),
@@ -51,7 +59,7 @@ impl<'a> SourceText<'a> {
 
     /// How many lines the text has (a final newline does not start another).
     pub fn line_count(&self) -> usize {
-        let count = self.index.line_count();
+        let count = self.index().line_count();
         if self.text.ends_with(['\n', '\r']) {
             count - 1
         } else {
@@ -61,13 +69,13 @@ impl<'a> SourceText<'a> {
 
     /// The zero-based line number of `offset`.
     pub fn line_number(&self, offset: TextSize) -> usize {
-        self.index.line_index(offset).to_zero_indexed()
+        self.index().line_index(offset).to_zero_indexed()
     }
 
     /// The range of line `line` (zero-based), without its newline.
     pub fn line_range(&self, line: usize) -> TextRange {
         let line = OneIndexed::from_zero_indexed(line);
-        let full = self.index.line_range(line, self.text);
+        let full = self.index().line_range(line, self.text);
         let content = self.text[full].trim_end_matches(['\n', '\r']);
         TextRange::at(full.start(), TextSize::of(content))
     }
