@@ -222,7 +222,20 @@ fn may_be_array(source: &str, at: usize) -> bool {
     let at = skip_continued_blanks(bytes, at);
     match bytes.get(at) {
         Some(b'"' | b'\'' | b'[' | b'{') => false,
-        Some(&byte) if is_identifier_byte(byte) && !byte.is_ascii_digit() => {
+        // A number alone (`cov=1,`); with an operator it may make an array (`2 * a`).
+        Some(byte) if byte.is_ascii_digit() => {
+            let number = at
+                + bytes[at..]
+                    .iter()
+                    .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_'))
+                    .count();
+            let next = bytes.get(skip_continued_blanks(bytes, number));
+            !matches!(
+                next,
+                None | Some(b',' | b')' | b']' | b'}' | b'\n' | b'\r' | b'#' | b';')
+            )
+        }
+        Some(&byte) if is_identifier_byte(byte) => {
             let dotted = dotted_at(source, at);
             let next = bytes.get(skip_continued_blanks(bytes, dotted.end));
             let last = dotted.last;
@@ -265,6 +278,11 @@ fn may_return_array(last: &str) -> bool {
 /// (`x: int = value` binds the value).
 fn may_annotate_array(source: &str, at: usize) -> bool {
     let bytes = source.as_bytes();
+    // Past a line break only a parameter's annotation may follow (`def f(x:\n T)`), which
+    // binds no value; elsewhere the colon opens a block (`if x:`).
+    let after_colon = skip_continued_blanks(bytes, at);
+    let parameter_only = matches!(bytes.get(after_colon), None | Some(b'\n' | b'\r' | b'#'));
+    let may_assign_later = |at| !parameter_only && may_assign_later(bytes, at);
     let mut at = skip_to_operator(bytes, at, false);
     let quote = bytes
         .get(at)
@@ -278,7 +296,7 @@ fn may_annotate_array(source: &str, at: usize) -> bool {
         // `(np.ndarray)`
         Some(b'(') => return true,
         // A set, a list, ...: no type `is_numpy_array` reads.
-        _ => return may_assign_later(bytes, at),
+        _ => return may_assign_later(at),
     }
     let dotted = dotted_at(source, at);
     let names_array = matches!(dotted.last, "ndarray" | "NDArray")
@@ -289,7 +307,7 @@ fn may_annotate_array(source: &str, at: usize) -> bool {
         (None, None | Some(b',' | b')' | b'=' | b'[' | b'\n' | b'\r' | b'#')) => true,
         _ => false,
     };
-    (names_array && ends) || may_assign_later(bytes, dotted.end)
+    (names_array && ends) || may_assign_later(dotted.end)
 }
 
 /// Whether what follows `at` on its line may assign a value (`x: int = value`), or
@@ -302,8 +320,9 @@ fn may_assign_later(bytes: &[u8], at: usize) -> bool {
             b'\n' | b'\r' | b'#' => return depth > 0,
             b'"' | b'\'' | b'\\' => return true,
             b'(' | b'[' | b'{' => depth += 1,
-            // The annotation's brackets end (`def f(x: int)`): nothing is assigned.
-            b')' | b']' | b'}' if depth == 0 => return false,
+            // The annotation's brackets or the annotation end (`def f(x: int, y=1)`):
+            // nothing is assigned.
+            b')' | b']' | b'}' | b',' if depth == 0 => return false,
             b')' | b']' | b'}' => depth -= 1,
             b'=' if depth == 0 && !b"=<>!:".contains(&previous) => {
                 return bytes.get(at + offset + 1) != Some(&b'=');
@@ -696,6 +715,15 @@ mod tests {
         assert!(!may_assign("a = self.data.byteswap()\na.shape = (3,)"));
         assert!(!may_assign("a = b, c\na.shape = (3,)"));
         assert!(!may_assign("a = np.zeros(2)\nself.d['a'].shape = (3,)"));
+        assert!(may_assign(
+            "def g(a:\n        np.ndarray):\n    a.shape = (3,)"
+        ));
+        assert!(may_assign("a = 1e-3 * b\na.shape = (3,)"));
+        assert!(!may_assign(
+            "def g(a: T, deep: bool = True):\n    a.shape = (3,)"
+        ));
+        assert!(!may_assign("f(a=1, b=2)\na.shape = (3,)"));
+        assert!(!may_assign("with f() as a:\n    b = a[0]\na.shape = (3,)"));
         // Docstrings and blocks: no annotation of an array.
         assert!(!may_assign(
             "'''\na : ndarray of shape (n,)\n'''\na.shape = (3,)"
