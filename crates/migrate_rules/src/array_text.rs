@@ -3,7 +3,7 @@
 //! method called, read without parsing. Each check errs towards `true`: it may let a file
 //! through that has nothing to report, never the reverse.
 
-use memchr::memmem;
+use migrate_engine::prefilter::{is_identifier_byte, skip_blanks, word_starts};
 
 use crate::numpy_types::{ARRAY_FUNCTIONS, ARRAY_METHODS, RANDOM_FUNCTIONS};
 
@@ -90,7 +90,7 @@ fn may_be_attributes_of_arrays<'a>(
     names.dedup();
     // A few names: memmem each, rather than build an automaton per file.
     names.iter().any(|name| {
-        occurrences(source, name).any(|start| may_bind_array(source, start + name.len()))
+        word_starts(source, name).any(|start| may_bind_array(source, start + name.len()))
     })
 }
 
@@ -162,23 +162,6 @@ fn opening_bracket(bytes: &[u8], close: usize) -> Option<usize> {
     }
 }
 
-/// Where `word` occurs as a whole word (no identifier character touches it; a byte-order
-/// mark is none).
-fn occurrences<'s>(source: &'s str, word: &'s str) -> impl Iterator<Item = usize> + 's {
-    let is_identifier_char = |c: char| c.is_alphanumeric() || c == '_';
-    memmem::find_iter(source.as_bytes(), word.as_bytes()).filter(move |start| {
-        !word.is_empty()
-            && !source[..*start]
-                .chars()
-                .next_back()
-                .is_some_and(is_identifier_char)
-            && !source[start + word.len()..]
-                .chars()
-                .next()
-                .is_some_and(is_identifier_char)
-    })
-}
-
 /// Where the identifier that starts at `start` ends.
 fn identifier_end(bytes: &[u8], start: usize) -> usize {
     start
@@ -219,7 +202,7 @@ fn may_bind_array(source: &str, end: usize) -> bool {
 /// array needs an array operand (`2 * a` does not start with one, but its `2` is a number).
 fn may_be_array(source: &str, at: usize) -> bool {
     let bytes = source.as_bytes();
-    let at = skip_continued_blanks(bytes, at);
+    let at = skip_blanks(bytes, at, false);
     match bytes.get(at) {
         Some(b'"' | b'\'' | b'[' | b'{') => false,
         // A number alone (`cov=1,`); with an operator it may make an array (`2 * a`).
@@ -229,7 +212,7 @@ fn may_be_array(source: &str, at: usize) -> bool {
                     .iter()
                     .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_'))
                     .count();
-            let next = bytes.get(skip_continued_blanks(bytes, number));
+            let next = bytes.get(skip_blanks(bytes, number, false));
             !matches!(
                 next,
                 None | Some(b',' | b')' | b']' | b'}' | b'\n' | b'\r' | b'#' | b';')
@@ -237,7 +220,7 @@ fn may_be_array(source: &str, at: usize) -> bool {
         }
         Some(&byte) if is_identifier_byte(byte) => {
             let dotted = dotted_at(source, at);
-            let next = bytes.get(skip_continued_blanks(bytes, dotted.end));
+            let next = bytes.get(skip_blanks(bytes, dotted.end, false));
             let last = dotted.last;
             if dotted.names == 1 {
                 let literal = matches!(
@@ -280,7 +263,7 @@ fn may_annotate_array(source: &str, at: usize) -> bool {
     let bytes = source.as_bytes();
     // Past a line break only a parameter's annotation may follow (`def f(x:\n T)`), which
     // binds no value; elsewhere the colon opens a block (`if x:`).
-    let after_colon = skip_continued_blanks(bytes, at);
+    let after_colon = skip_blanks(bytes, at, false);
     let parameter_only = matches!(bytes.get(after_colon), None | Some(b'\n' | b'\r' | b'#'));
     let may_assign_later = |at| !parameter_only && may_assign_later(bytes, at);
     let mut at = skip_to_operator(bytes, at, false);
@@ -301,7 +284,7 @@ fn may_annotate_array(source: &str, at: usize) -> bool {
     let dotted = dotted_at(source, at);
     let names_array = matches!(dotted.last, "ndarray" | "NDArray")
         || (dotted.names == 1 && may_be_alias(source, dotted.last));
-    let after = skip_continued_blanks(bytes, dotted.end);
+    let after = skip_blanks(bytes, dotted.end, false);
     let ends = match (quote, bytes.get(after)) {
         (Some(quote), Some(&byte)) => byte == quote || byte == b'[',
         (None, None | Some(b',' | b')' | b'=' | b'[' | b'\n' | b'\r' | b'#')) => true,
@@ -353,8 +336,8 @@ fn dotted_at(source: &str, at: usize) -> Dotted<'_> {
     loop {
         let end = identifier_end(bytes, start);
         names += 1;
-        let dot = skip_continued_blanks(bytes, end);
-        let next = skip_continued_blanks(bytes, dot + 1);
+        let dot = skip_blanks(bytes, end, false);
+        let next = skip_blanks(bytes, dot + 1, false);
         if bytes.get(dot) == Some(&b'.')
             && bytes
                 .get(next)
@@ -382,26 +365,12 @@ fn is_string_prefix(word: &str) -> bool {
 /// Whether an import may bind `name` as an alias: `... as name`.
 fn may_be_alias(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
-    occurrences(source, name).any(|start| {
+    word_starts(source, name).any(|start| {
         last_before(bytes, start).is_some_and(|(last, _)| {
             let word = identifier_start(bytes, last + 1);
             &bytes[word..=last] == b"as"
         })
     })
-}
-
-/// Skips blanks and line continuations (not line breaks: past one, another statement may
-/// start).
-fn skip_continued_blanks(bytes: &[u8], mut at: usize) -> usize {
-    loop {
-        match bytes.get(at..) {
-            Some([b' ' | b'\t' | b'\x0c', ..]) => at += 1,
-            Some([b'\\', b'\n', ..]) => at += 2,
-            Some([b'\\', b'\r', b'\n', ..]) => at += 3,
-            Some([b'\\', b'\r', ..]) => at += 2,
-            _ => return at,
-        }
-    }
 }
 
 /// From the bytes alone, whether one of the method names at `starts` may be called on what
@@ -541,7 +510,7 @@ pub fn looks_like_dtype(last: &str) -> bool {
 fn only_imported(source: &str, name: &str) -> bool {
     let bytes = source.as_bytes();
     let mut imported = false;
-    let only_uses_or_imports = occurrences(source, name).all(|start| {
+    let only_uses_or_imports = word_starts(source, name).all(|start| {
         let end = start + name.len();
         if bytes.get(skip_to_operator(bytes, end, false)) == Some(&b'.') {
             return true;
@@ -612,10 +581,6 @@ fn in_comment(bytes: &[u8], at: usize) -> bool {
             .any(|byte| matches!(byte, b'"' | b'\'')),
         None => false,
     }
-}
-
-fn is_identifier_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
 /// Skips blanks, line breaks and comments, and (`parentheses`) closing parentheses:

@@ -87,7 +87,8 @@ pub(super) fn references(
     References::Names(names)
 }
 
-fn is_identifier_byte(byte: u8) -> bool {
+/// Whether `byte` may be part of an identifier (any byte of a non-ASCII character may).
+pub fn is_identifier_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
@@ -102,14 +103,14 @@ fn is_whole_word(source: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(is_identifier_char) && !after.is_some_and(is_identifier_char)
 }
 
-/// The start of each whole-word occurrence of `word` in `source`.
-fn word_starts<'s>(source: &'s str, word: &'s str) -> impl Iterator<Item = usize> + 's {
+/// The start of each whole-word occurrence of `word` in `source` (none of an empty word).
+pub fn word_starts<'s>(source: &'s str, word: &'s str) -> impl Iterator<Item = usize> + 's {
     memmem::find_iter(source.as_bytes(), word.as_bytes())
-        .filter(move |start| is_whole_word(source, *start, start + word.len()))
+        .filter(move |start| !word.is_empty() && is_whole_word(source, *start, start + word.len()))
 }
 
 /// Skip blanks, line continuations, and (`multiline`) newlines and comments.
-pub(super) fn skip_blanks(bytes: &[u8], mut at: usize, multiline: bool) -> usize {
+pub fn skip_blanks(bytes: &[u8], mut at: usize, multiline: bool) -> usize {
     loop {
         match bytes.get(at) {
             Some(b' ' | b'\t' | b'\x0c') => at += 1,

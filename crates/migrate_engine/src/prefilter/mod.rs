@@ -15,7 +15,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use memchr::memmem;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use self::imports::{References, skip_blanks};
+use self::imports::References;
+/// How the prefilter reads Python from the bytes, for the rules' own checks ([`Atom::Where`],
+/// [`Inside::Check`]).
+pub use self::imports::{is_identifier_byte, skip_blanks, word_starts};
 use self::regions::{End, Regions};
 use crate::semantic::TrackedModules;
 

@@ -2,7 +2,7 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers, is_identifier_byte};
 use migrate_engine::text_size::Ranged;
 
 use crate::naming;
@@ -140,11 +140,7 @@ fn may_be_generator(argument: &str) -> bool {
             // A string or comment may hold anything: not read.
             b'"' | b'\'' | b'#' | b'\\' => return true,
             b'f' if depth == 0 && text[at..].starts_with("for") => {
-                let is_word = |byte: Option<&u8>| {
-                    byte.is_some_and(|byte| {
-                        byte.is_ascii_alphanumeric() || *byte == b'_' || *byte >= 0x80
-                    })
-                };
+                let is_word = |byte: Option<&u8>| byte.copied().is_some_and(is_identifier_byte);
                 if !is_word(at.checked_sub(1).and_then(|before| bytes.get(before)))
                     && !is_word(bytes.get(at + 3))
                 {
