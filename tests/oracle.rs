@@ -25,7 +25,8 @@
 //!
 //! All failures are collected and reported together, row by row.
 //!
-//! The interpreters are virtualenvs `np1` (numpy==1.26.4), `np2` (the newest 2.x) and `np123`
+//! The interpreters are virtualenvs `np1` (numpy==1.26.4), `np2` (the newest 2.x, made with
+//! the newest Python from 3.12 on where the machine has one: NumPy 2.5 needs 3.12) and `np123`
 //! (numpy==1.23.5) in `$MIGRATE_ORACLE_DIR`, else `target/oracle`; a missing one is created
 //! (which needs `python3` with `venv` and `pip`, and fails the test without them).
 //! `tests/oracle/runner.py` runs all the snippets of one interpreter in one process, forking a
@@ -47,7 +48,7 @@ use migrate_rules::version::Version;
 use serde::{Deserialize, Serialize};
 
 use common::Run;
-use common::venv::{ensure_venv, python_command};
+use common::venv::{ensure_venv, ensure_venv_with, python_3_12_or_newer, python_command};
 
 const TABLE: &str = "rules/numpy2.toml";
 const PRIVATE_MODULES: &str = "rules/private_modules.toml";
@@ -445,6 +446,34 @@ impl Numpy {
         }
     }
 
+    /// The venv's python, made on first use. NumPy 2 comes from the newest Python from 3.12
+    /// on where there is one (NumPy 2.5 needs 3.12), so that it is the newest NumPy 2.
+    fn python(self, root: &Path) -> PathBuf {
+        let newest = (self == Numpy::V2).then(python_3_12_or_newer).flatten();
+        let Some(interpreter) = newest else {
+            return ensure_venv(
+                root,
+                self.venv(),
+                self.requirement(),
+                &["-c", "import numpy"],
+            );
+        };
+        let version = python_command(&interpreter)
+            .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+            .output()
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
+            .unwrap_or_default();
+        let probe =
+            format!("import sys, numpy; assert '%d.%d' % sys.version_info[:2] == '{version}'");
+        ensure_venv_with(
+            &interpreter,
+            root,
+            self.venv(),
+            self.requirement(),
+            &["-c", &probe],
+        )
+    }
+
     /// NumPy 2 runs turn DeprecationWarning into errors (`-W error::DeprecationWarning`).
     fn deprecation_errors(self) -> bool {
         self == Numpy::V2
@@ -527,6 +556,8 @@ impl Outcome {
 struct Runs {
     outcomes: HashMap<(usize, Snippet, Numpy), Outcome>,
     versions: HashMap<Numpy, String>,
+    /// "NumPy 2.5.5 on Python 3.13.0", for the summary.
+    interpreters: HashMap<Numpy, String>,
 }
 
 impl Runs {
@@ -587,12 +618,7 @@ fn run_snippets(rows: &[Row], migrated: &[Migrated]) -> Runs {
             .map(|numpy| {
                 let (root, runner, plan) = (&root, &runner, &plan);
                 scope.spawn(move || {
-                    let python = ensure_venv(
-                        root,
-                        numpy.venv(),
-                        numpy.requirement(),
-                        &["-c", "import numpy"],
-                    );
+                    let python = numpy.python(root);
                     let canaries = CANARIES.iter().map(|(id, source)| Job {
                         id: id.to_string(),
                         source,
@@ -629,6 +655,7 @@ fn run_snippets(rows: &[Row], migrated: &[Migrated]) -> Runs {
     let mut runs = Runs {
         outcomes: HashMap::new(),
         versions: HashMap::new(),
+        interpreters: HashMap::new(),
     };
     for (numpy, report) in reports {
         let version = report.numpy.parse::<Version>().ok();
@@ -655,6 +682,10 @@ fn run_snippets(rows: &[Row], migrated: &[Migrated]) -> Runs {
             let index = index.parse().expect("a row index");
             runs.outcomes.insert((index, snippet, numpy), outcome);
         }
+        runs.interpreters.insert(
+            numpy,
+            format!("NumPy {} on Python {}", report.numpy, report.python),
+        );
         runs.versions.insert(numpy, report.numpy);
     }
     runs
@@ -1031,11 +1062,11 @@ fn every_row_of_the_table_holds_under_real_numpy() {
         check_fix_since(index, row, &runs, &mut failures);
     }
     eprintln!(
-        "oracle: {} rows, {} snippet runs under NumPy {}; migrate {:.1?}, total {:.1?}",
+        "oracle: {} rows, {} snippet runs under {}; migrate {:.1?}, total {:.1?}",
         rows.len(),
         runs.outcomes.len(),
         [Numpy::V1_23, Numpy::V1_26, Numpy::V2]
-            .map(|numpy| runs.versions[&numpy].as_str())
+            .map(|numpy| runs.interpreters[&numpy].as_str())
             .join(" / "),
         migrate_time,
         started.elapsed()

@@ -56,10 +56,49 @@ fn scratch_name(venv: &str, what: &str) -> String {
     format!(".{venv}.{what}-{}-{nanos}", std::process::id())
 }
 
-/// The python of `root/<name>`, creating the venv with `requirement` installed when its
-/// python does not run `probe`. It is built in a scratch folder and renamed into place, so a
-/// racing test process sees all of it or none.
+/// The newest CPython from 3.12 on that this machine has (NumPy 2.5 needs 3.12): on `PATH`
+/// (`python3.13`, pyenv's shims) or under `~/.pyenv/versions`; `None` when there is none.
+pub fn python_3_12_or_newer() -> Option<PathBuf> {
+    let pyenv = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".pyenv")));
+    (12..=15).rev().find_map(|minor| {
+        let on_path = PathBuf::from(format!("python3.{minor}"));
+        let candidates = std::iter::once(on_path).chain(pyenv.iter().flat_map(|pyenv| {
+            fs::read_dir(pyenv.join("versions"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|entry| {
+                    let name = entry.file_name();
+                    let name = name.to_string_lossy();
+                    name.strip_prefix(&format!("3.{minor}."))
+                        .is_some_and(|patch| patch.bytes().all(|byte| byte.is_ascii_digit()))
+                })
+                .map(|entry| entry.path().join("bin/python"))
+                .collect::<Vec<_>>()
+        }));
+        candidates
+            .into_iter()
+            .find(|python| works(python, &["-m", "venv", "--help"]))
+    })
+}
+
+/// The python of `root/<name>`, creating the venv with `python3` and `requirement` installed
+/// when its python does not run `probe`. It is built in a scratch folder and renamed into
+/// place, so a racing test process sees all of it or none.
 pub fn ensure_venv(root: &Path, name: &str, requirement: &str, probe: &[&str]) -> PathBuf {
+    ensure_venv_with(Path::new("python3"), root, name, requirement, probe)
+}
+
+/// [`ensure_venv`] with the venv made by `interpreter`.
+pub fn ensure_venv_with(
+    interpreter: &Path,
+    root: &Path,
+    name: &str,
+    requirement: &str,
+    probe: &[&str],
+) -> PathBuf {
     let target = root.join(name);
     let python = target.join("bin/python");
     if works(&python, probe) {
@@ -68,10 +107,10 @@ pub fn ensure_venv(root: &Path, name: &str, requirement: &str, probe: &[&str]) -
     fs::create_dir_all(root).unwrap_or_else(|error| panic!("{}: {error}", root.display()));
     let scratch = root.join(scratch_name(name, "tmp"));
     run_or_panic(
-        python_command(Path::new("python3"))
+        python_command(interpreter)
             .args(["-m", "venv"])
             .arg(&scratch),
-        &format!("python3 -m venv {}", scratch.display()),
+        &format!("{} -m venv {}", interpreter.display(), scratch.display()),
         &scratch,
     );
     run_or_panic(
