@@ -106,7 +106,7 @@ pub fn check(source: &str, path: &Path, strict: bool) -> Result<(), String> {
         Ok(&diagnostics) == unfiltered.as_ref(),
         "5: the prefilter changes what check finds (may_report: {}): {diagnostics:?} vs \
          {unfiltered:?}",
-        rules.may_report(source)
+        rules.may_report(source, path)
     );
     ensure!(
         lint::parses(&fixed.text, path),

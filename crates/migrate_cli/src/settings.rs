@@ -250,6 +250,11 @@ impl Settings {
                 Vec::new()
             },
         });
+        let rules = if self.args.remember {
+            rules
+        } else {
+            rules.revalidating_project_files()
+        };
         if self.args.no_prefilter {
             rules.without_prefilter()
         } else {

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 use crate::assignments::{Assigned, assignments};
 use crate::diagnostic::Diagnostic;
 use crate::prefilter::{Prefilter, Triggers};
+use crate::project::{Project, ProjectFile};
 use crate::semantic::{Resolution, SemanticModel, TrackedModules};
 use crate::source::SourceText;
 
@@ -47,6 +48,7 @@ pub struct RuleSet {
     rules: Vec<Box<dyn Rule>>,
     tracked: TrackedModules,
     prefilter: Option<Prefilter>,
+    project: Project,
 }
 
 impl RuleSet {
@@ -57,7 +59,16 @@ impl RuleSet {
             rules,
             tracked,
             prefilter: Some(prefilter),
+            project: Project::default(),
         }
+    }
+
+    /// Read the project's modules again whenever they may have changed (for a process that
+    /// outlives edits, the language server).
+    #[must_use]
+    pub fn revalidating_project_files(mut self) -> Self {
+        self.project = Project::revalidating();
+        self
     }
 
     /// Parse and check every file, even those the rules' triggers rule out.
@@ -67,20 +78,30 @@ impl RuleSet {
         self
     }
 
-    /// Whether any rule may report in `source` (always, without the prefilter).
-    pub fn may_report(&self, source: &str) -> bool {
-        self.prefilter
-            .as_ref()
-            .is_none_or(|prefilter| prefilter.may_report(source))
+    /// Whether any rule may report in `source` at `path` (always, without the prefilter).
+    pub fn may_report(&self, source: &str, path: &Path) -> bool {
+        !self.active(source, &self.project_file(path)).is_empty()
+    }
+
+    /// The project's modules as the file at `path` imports them.
+    pub fn project_file(&self, path: &Path) -> ProjectFile<'_> {
+        self.project.file(path, &self.tracked)
     }
 
     /// The rules that may report in `source` (all, without the prefilter): only these run.
-    pub(crate) fn active(&self, source: &str) -> Vec<&dyn Rule> {
+    pub(crate) fn active(&self, source: &str, project: &ProjectFile) -> Vec<&dyn Rule> {
         let Some(prefilter) = &self.prefilter else {
             return self.rules().collect();
         };
         self.rules()
-            .zip(prefilter.rules_that_may_report(source))
+            .zip(prefilter.rules_that_may_report(
+                source,
+                if std::env::var_os("NOPROJ").is_some() {
+                    None
+                } else {
+                    Some(project)
+                },
+            ))
             .filter_map(|(rule, may_report)| may_report.then_some(rule))
             .collect()
     }

@@ -5,6 +5,7 @@
 //! * [`checker`]: rules and the walk that runs them;
 //! * [`edit`]: edits, fixes and applying them; [`syntax_edits`]: edits that know Python;
 //! * [`prefilter`]: telling from the bytes that no rule can report in a file;
+//! * [`project`]: the project's own modules, for the names they re-export;
 //! * [`lint`]: check or fix one source text; [`notebook`]: the same for a Jupyter notebook.
 
 pub mod assignments;
@@ -15,6 +16,7 @@ pub mod lint;
 pub mod noqa;
 pub mod notebook;
 pub mod prefilter;
+pub mod project;
 pub mod semantic;
 pub mod source;
 pub mod syntax_edits;

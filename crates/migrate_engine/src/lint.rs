@@ -12,6 +12,7 @@ use crate::checker::{Checker, Rule, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Fix, apply_fixes};
 use crate::noqa::NoqaDirectives;
+use crate::project::ProjectFile;
 use crate::semantic::SemanticModel;
 use crate::source::{Position, SourceText};
 
@@ -54,12 +55,16 @@ pub fn parses(source: &str, path: &Path) -> bool {
 /// The findings of `rules` in `source`, in source order, without those `# noqa` silences.
 /// A source in which no rule can report (see [`crate::prefilter`]) is not even parsed.
 pub fn check(source: &str, path: &Path, rules: &RuleSet) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let active = rules.active(source);
+    let project = rules.project_file(path);
+    let active = rules.active(source, &project);
     if active.is_empty() {
         return Ok(Vec::new());
     }
+    if std::env::var_os("MIGRATE_DEBUG_PARSE").is_some() {
+        eprintln!("PARSE {}", path.display());
+    }
     let parsed = parse(source, path)?;
-    Ok(check_parsed(source, path, &parsed, rules, active))
+    Ok(check_parsed(source, path, &parsed, rules, &project, active))
 }
 
 /// Run `active`, the rules of `rules` that may report in `source`.
@@ -68,13 +73,14 @@ fn check_parsed<'r>(
     path: &Path,
     parsed: &Parsed<ModModule>,
     rules: &'r RuleSet,
+    project: &ProjectFile,
     active: Vec<&'r dyn Rule>,
 ) -> Vec<Diagnostic> {
     if active.is_empty() {
         return Vec::new();
     }
     let text = SourceText::new(source);
-    let model = SemanticModel::build(parsed.syntax(), source, rules.tracked());
+    let model = SemanticModel::build(parsed.syntax(), source, rules.tracked(), Some(project));
     let mut diagnostics = Checker::new(&text, &model, path, parsed.syntax(), active).run();
     if !diagnostics.is_empty() {
         withdraw_fixes_that_remove_comments(&mut diagnostics, parsed.tokens(), source);
@@ -193,7 +199,9 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
             break;
         }
         // A fix may bring in what another rule reports: the rules that may are asked again.
-        diagnostics = check_parsed(&next_text, path, &parsed, rules, rules.active(&next_text));
+        let project = rules.project_file(path);
+        let active = rules.active(&next_text, &project);
+        diagnostics = check_parsed(&next_text, path, &parsed, rules, &project, active);
         text = next_text;
     }
     // A fix set aside in one round may have been applied in a later one (two removals that

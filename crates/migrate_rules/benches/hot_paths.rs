@@ -82,7 +82,9 @@ fn hot_paths(c: &mut Criterion) {
         ("numpy, nothing to migrate", &clean),
     ] {
         group.throughput(Throughput::Bytes(source.len() as u64));
-        group.bench_function(name, |b| b.iter(|| rules.may_report(black_box(source))));
+        group.bench_function(name, |b| {
+            b.iter(|| rules.may_report(black_box(source), path))
+        });
     }
     group.finish();
 

@@ -1,6 +1,7 @@
 //! How fixes name things in the file being fixed: the file's own reference to numpy (or a
 //! new `import numpy`), another module such as `math`, or a builtin.
 
+use migrate_engine::ast::Stmt;
 use migrate_engine::checker::Checker;
 use migrate_engine::edit::Edit;
 use migrate_engine::semantic::{BindingKind, Resolution};
@@ -62,9 +63,16 @@ pub fn module_at(checker: &Checker, module: &str, offset: TextSize) -> Option<Mo
     }
 }
 
-/// A new top-level `import module`, when nothing in the file uses that name.
+/// A new top-level `import module`, when nothing in the file uses that name. NumPy is
+/// imported only where the file already imports it unconditionally at its top level: where
+/// NumPy is optional (imported in `try`, in a function, through the project's own modules or
+/// `pytest.importorskip`), a new `import numpy` would make it required.
 fn new_import(checker: &Checker, module: &str) -> Option<ModuleName> {
-    if !checker.model().is_unused_name(module) {
+    let model = checker.model();
+    if !model.is_unused_name(module) {
+        return None;
+    }
+    if module == "numpy" && !imports_numpy_unconditionally(checker) {
         return None;
     }
     let insertion = checker.import_insertion()?;
@@ -73,6 +81,35 @@ fn new_import(checker: &Checker, module: &str) -> Option<ModuleName> {
         text: module.to_string(),
         import: Some(Edit::insert(insertion.offset, text)),
     })
+}
+
+fn imports_numpy_unconditionally(checker: &Checker) -> bool {
+    checker.model().bindings().any(|binding| {
+        binding.module_level
+            && binding
+                .kind
+                .qualified_name()
+                .is_some_and(|name| name.split('.').next() == Some("numpy"))
+            && checker
+                .import_site(binding.range.start())
+                .is_some_and(|site| site.top_level && imports_from_numpy(site.stmt))
+    })
+}
+
+/// `import numpy...` or `from numpy... import`, not a project module that re-exports it.
+pub fn imports_from_numpy(stmt: &Stmt) -> bool {
+    let is_numpy = |module: &str| module.split('.').next() == Some("numpy");
+    match stmt {
+        Stmt::Import(import) => import.names.iter().any(|alias| is_numpy(&alias.name)),
+        Stmt::ImportFrom(import) => {
+            import.level == 0
+                && import
+                    .module
+                    .as_ref()
+                    .is_some_and(|module| is_numpy(module))
+        }
+        _ => false,
+    }
 }
 
 /// A builtin's name, when nothing in the file rebinds it.

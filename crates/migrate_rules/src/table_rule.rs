@@ -121,7 +121,7 @@ impl TableRule {
         let model = checker.model();
         let site = checker
             .import_site(model.binding(reference.resolution.binding).range.start())
-            .filter(|site| &site.alias.name != "*");
+            .filter(|site| &site.alias.name != "*" && naming::imports_from_numpy(site.stmt));
         let outcome = match site {
             // `float_` bound by `from numpy import float_`: fixed with its import.
             Some(site) if index == 0 => match self.import_plan(checker, site, row) {

@@ -1,12 +1,15 @@
 //! The names a file references through imports of tracked modules, found from the bytes the
 //! way the resolver finds them, more loosely: every import statement of a tracked module
-//! (`import numpy as np`, `from numpy.core import numeric`) binds a name, and every
+//! (`import numpy as np`, `from numpy.core import numeric`) binds a name, as does every import
+//! of a name the project's own modules may bind to one (`from .compat import np`), and every
 //! `name.attr.attr` chain of such a name is a reference. Scopes and rebinding are ignored,
 //! so the scan over-approximates: it may find a reference the resolver would not, never
 //! the reverse.
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
+
+use crate::semantic::{IMPORTING_CALLS, LooseExports, ProjectImports};
 
 /// What a file references.
 pub(super) enum References {
@@ -17,46 +20,213 @@ pub(super) enum References {
     Names(FxHashMap<String, Vec<usize>>),
 }
 
+/// What the imports of a file bind, as far as the bytes tell.
+enum Bindings {
+    /// Names the scan cannot list.
+    Unknown,
+    Known {
+        /// Modules imported without a name bound to them (`import numpy.core` binds `numpy`).
+        modules: Vec<String>,
+        /// Each name bound to a module, with the module it may stand for.
+        bound_modules: Vec<(String, String)>,
+        /// Each name bound by `from module import name`, with what it may stand for.
+        bound_members: Vec<(String, String)>,
+    },
+}
+
+/// The imports of `source` that bind tracked modules and members, directly or through
+/// `project`'s modules.
+fn bindings(source: &str, tracked: &[Box<str>], project: Option<&dyn ProjectImports>) -> Bindings {
+    let mut modules = Vec::new();
+    let mut bound_modules = Vec::new();
+    let mut bound_members = Vec::new();
+    let mentions_tracked = tracked
+        .iter()
+        .any(|root| word_starts(source, root).next().is_some());
+    if !mentions_tracked && project.is_none() {
+        return Bindings::Known {
+            modules,
+            bound_modules,
+            bound_members,
+        };
+    }
+    let is_tracked = |qualified: &str| {
+        let root = qualified.split('.').next().unwrap_or(qualified);
+        tracked.iter().any(|tracked| &**tracked == root)
+    };
+    if mentions_tracked {
+        for call in IMPORTING_CALLS {
+            for start in word_starts(source, call) {
+                if let Some((names, module)) = imported_by_call(source, start, call)
+                    && is_tracked(&module)
+                {
+                    for name in names {
+                        bound_modules.push((name.to_string(), module.clone()));
+                    }
+                }
+            }
+        }
+    }
+    // Every import statement holds the word `import`; what comes before it tells which kind.
+    let bytes = source.as_bytes();
+    for start in word_starts(source, "import") {
+        let statement = match before_import(bytes, start) {
+            Before::From(from_end) => parse_from_import(source, from_end),
+            Before::Other => parse_import(source, start + 6),
+        };
+        let Some(statement) = statement else {
+            continue;
+        };
+        match statement {
+            Statement::Import(imported) => {
+                for (local, module) in imported {
+                    match local {
+                        _ if !is_tracked(&module) => {}
+                        Some(local) => bound_modules.push((local, module)),
+                        None => modules.push(module),
+                    }
+                }
+            }
+            Statement::From(from) if from.level == 0 && is_tracked(&from.module) => {
+                let Some(names) = from.names else {
+                    return Bindings::Unknown;
+                };
+                for (name, local) in names {
+                    bound_members.push((local, format!("{}.{name}", from.module)));
+                }
+            }
+            Statement::From(from) => {
+                let Some(project) = project else {
+                    continue;
+                };
+                let module = (!from.module.is_empty()).then_some(from.module.as_str());
+                let exported = match project.loose_exports(from.level, module).as_deref() {
+                    None => continue,
+                    Some(LooseExports::Any) => return Bindings::Unknown,
+                    Some(LooseExports::Names(exported)) => exported.clone(),
+                };
+                let imported = match from.names {
+                    Some(names) => names,
+                    None => exported
+                        .keys()
+                        .map(|name| (name.clone(), name.clone()))
+                        .collect(),
+                };
+                for (name, local) in imported {
+                    for qualified in exported.get(&name).into_iter().flatten() {
+                        bound_modules.push((local.clone(), qualified.clone()));
+                    }
+                }
+            }
+        }
+    }
+    Bindings::Known {
+        modules,
+        bound_modules,
+        bound_members,
+    }
+}
+
+/// `name = call("module")` around the word `call` at `start` (`np =
+/// pytest.importorskip("numpy")`, also `a = b = ...`): the names, and the module they may be
+/// bound to (the top-level package for `__import__`, which returns it).
+fn imported_by_call<'s>(
+    source: &'s str,
+    start: usize,
+    call: &str,
+) -> Option<(Vec<&'s str>, String)> {
+    let bytes = source.as_bytes();
+    let open = skip_blanks(bytes, start + call.len(), true);
+    if bytes.get(open) != Some(&b'(') {
+        return None;
+    }
+    let mut at = skip_blanks(bytes, open + 1, true);
+    while bytes
+        .get(at)
+        .is_some_and(|byte| matches!(byte, b'r' | b'R' | b'u' | b'U'))
+    {
+        at += 1;
+    }
+    if !matches!(bytes.get(at), Some(b'"' | b'\'')) {
+        return None;
+    }
+    let (mut module, _) = dotted(source, at + 1)?;
+    if call == "__import__" {
+        module.truncate(module.find('.').unwrap_or(module.len()));
+    }
+    let identifier_start = |end: usize| {
+        end - bytes[..end]
+            .iter()
+            .rev()
+            .take_while(|byte| is_identifier_byte(**byte))
+            .count()
+    };
+    // Back over `pytest.` or `importlib.`, then each `name =` (not `==`, `+=`, ...).
+    let mut at = skip_blanks_back(bytes, start);
+    if at > 0 && bytes[at - 1] == b'.' {
+        at = skip_blanks_back(bytes, identifier_start(skip_blanks_back(bytes, at - 1)));
+    }
+    let mut names = Vec::new();
+    while at > 0 && bytes[at - 1] == b'=' && !(at > 1 && b"=!<>:+-*/%&|^@".contains(&bytes[at - 2]))
+    {
+        let end = skip_blanks_back(bytes, at - 1);
+        let name_start = identifier_start(end);
+        let Some((name, _)) = identifier(source, name_start) else {
+            break;
+        };
+        names.push(name);
+        at = skip_blanks_back(bytes, name_start);
+    }
+    Some((names, module))
+}
+
+/// What a module may bind to tracked modules (see [`ProjectImports`]).
+pub fn loose_exports(
+    source: &str,
+    tracked: &[Box<str>],
+    project: &dyn ProjectImports,
+) -> LooseExports {
+    match bindings(source, tracked, Some(project)) {
+        Bindings::Unknown => LooseExports::Any,
+        Bindings::Known { bound_modules, .. } => {
+            let mut names: FxHashMap<String, Vec<String>> = FxHashMap::default();
+            for (local, qualified) in bound_modules {
+                let qualified_names = names.entry(local).or_default();
+                if !qualified_names.contains(&qualified) {
+                    qualified_names.push(qualified);
+                }
+            }
+            LooseExports::Names(names)
+        }
+    }
+}
+
 /// The references of `source` to the modules whose top-level packages are `tracked`. The
 /// uses of a name bound by an import are searched only if `uses_matter` says so of what it
 /// names (the import alone references that).
 pub(super) fn references(
     source: &str,
     tracked: &[Box<str>],
+    project: Option<&dyn ProjectImports>,
     uses_matter: impl Fn(&str) -> bool,
 ) -> References {
     let mut names: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-    if !tracked
-        .iter()
-        .any(|root| word_starts(source, root).next().is_some())
-    {
-        return References::Names(names);
-    }
-    let is_tracked = |qualified: &str| {
-        let root = qualified.split('.').next().unwrap_or(qualified);
-        tracked.iter().any(|tracked| &**tracked == root)
+    let Bindings::Known {
+        modules,
+        bound_modules,
+        bound_members,
+    } = bindings(source, tracked, project)
+    else {
+        return References::Unknown;
     };
-    // Every import statement holds the word `import`; what comes before it tells which kind.
-    let bytes = source.as_bytes();
-    let statements = word_starts(source, "import").map(|start| match before_import(bytes, start) {
-        Before::From(from_end) => parse_from_import(source, from_end),
-        Before::Relative => None,
-        Before::Other => parse_import(source, start + 6),
-    });
+    for module in modules {
+        names.entry(module).or_default();
+    }
     let mut bindings: Vec<(String, String)> = Vec::new();
-    for imported in statements.flatten().flatten() {
-        match imported {
-            Imported::Star(module) if is_tracked(&module) => return References::Unknown,
-            Imported::Module(module) if is_tracked(&module) => {
-                names.entry(module).or_default();
-            }
-            Imported::Bound { local, qualified } if is_tracked(&qualified) => {
-                names.entry(qualified.clone()).or_default();
-                if uses_matter(&qualified) {
-                    bindings.push((local, qualified));
-                }
-            }
-            _ => {}
+    for (local, qualified) in bound_modules.into_iter().chain(bound_members) {
+        names.entry(qualified.clone()).or_default();
+        if uses_matter(&qualified) {
+            bindings.push((local, qualified));
         }
     }
     if bindings.is_empty() {
@@ -172,16 +342,14 @@ const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 
 /// What precedes the keyword `import`.
 enum Before {
-    /// `from a.b`, the keyword `from` ending here.
+    /// `from a.b` or `from ..a`, the keyword `from` ending here.
     From(usize),
-    /// `from .a` (a relative import: of no tracked module).
-    Relative,
     /// Anything else: `import` starts the statement (or is no statement at all).
     Other,
 }
 
 /// What precedes the keyword `import` at `at`, read backwards: `from`, then a dotted name
-/// (`from numpy.core`) or dots (`from .`, `from ..a`).
+/// (`from numpy.core`), dots (`from .`, `from ..a`), or both.
 fn before_import(bytes: &[u8], at: usize) -> Before {
     let mut at = skip_blanks_back(bytes, at);
     // Whether the last thing read (the next in the text) was a dot, a name, or nothing yet.
@@ -207,10 +375,10 @@ fn before_import(bytes: &[u8], at: usize) -> Before {
         };
         let word = &bytes[start..at];
         if word == b"from" {
-            return match (after_dot, after_name) {
-                (true, _) => Before::Relative,
-                (false, true) => Before::From(at),
-                (false, false) => Before::Other,
+            return if after_dot || after_name {
+                Before::From(at)
+            } else {
+                Before::Other
             };
         }
         if word.is_empty() || after_name {
@@ -234,21 +402,28 @@ fn skip_blanks_back(bytes: &[u8], mut at: usize) -> usize {
     }
 }
 
-/// What an import statement does, as far as the scan cares.
-enum Imported {
-    /// `local` now names the module or object `qualified`.
-    Bound { local: String, qualified: String },
-    /// A module imported (so referenced) that no name is bound to: `import numpy.core`
-    /// binds `numpy` only.
-    Module(String),
-    /// `from module import *`.
-    Star(String),
+/// An import statement, as far as the scan cares.
+enum Statement {
+    /// `import a.b as c, d`: each module, with the name bound to it (none for `import a.b`,
+    /// which binds `a`, listed on its own).
+    Import(Vec<(Option<String>, String)>),
+    From(FromImport),
+}
+
+/// `from ..a.b import c as d, e`.
+struct FromImport {
+    /// The number of leading dots.
+    level: u32,
+    /// The dotted name after them (empty in `from . import x`).
+    module: String,
+    /// Each name with the local name it binds; `None` for `*`.
+    names: Option<Vec<(String, String)>>,
 }
 
 /// What `import a.b as c, d` does, right after the keyword `import` ending at `at`.
-fn parse_import(source: &str, at: usize) -> Option<Vec<Imported>> {
+fn parse_import(source: &str, at: usize) -> Option<Statement> {
     let bytes = source.as_bytes();
-    let mut bindings = Vec::new();
+    let mut imported = Vec::new();
     let mut at = skip_blanks(bytes, at, false);
     loop {
         let (module, end) = dotted(source, at)?;
@@ -257,51 +432,61 @@ fn parse_import(source: &str, at: usize) -> Option<Vec<Imported>> {
             Some(("as", end)) => {
                 let (alias, end) = identifier(source, skip_blanks(bytes, end, false))?;
                 at = skip_blanks(bytes, end, false);
-                let local = alias.to_string();
-                bindings.push(Imported::Bound {
-                    local,
-                    qualified: module,
-                });
+                imported.push((Some(alias.to_string()), module));
             }
             _ => {
                 let root = module.split('.').next().unwrap_or(&module).to_string();
                 if root != module {
-                    bindings.push(Imported::Module(module));
+                    imported.push((None, module));
                 }
-                bindings.push(Imported::Bound {
-                    local: root.clone(),
-                    qualified: root,
-                });
+                imported.push((Some(root.clone()), root));
             }
         }
         if bytes.get(at) != Some(&b',') {
-            return Some(bindings);
+            return Some(Statement::Import(imported));
         }
         at = skip_blanks(bytes, at + 1, false);
     }
 }
 
-/// What `from a.b import c as d, e` binds, right after the keyword `from` ending at `at`.
-fn parse_from_import(source: &str, at: usize) -> Option<Vec<Imported>> {
+/// What `from ..a.b import c as d, e` binds, right after the keyword `from` ending at `at`.
+fn parse_from_import(source: &str, at: usize) -> Option<Statement> {
     let bytes = source.as_bytes();
-    let (module, end) = dotted(source, skip_blanks(bytes, at, false))?;
+    let mut at = skip_blanks(bytes, at, false);
+    let mut level = 0;
+    while bytes.get(at) == Some(&b'.') {
+        level += 1;
+        at = skip_blanks(bytes, at + 1, false);
+    }
+    let (module, end) = match dotted(source, at) {
+        Some((module, end)) if module != "import" => (module, end),
+        _ if level > 0 => (String::new(), at),
+        _ => return None,
+    };
     let (keyword, end) = identifier(source, skip_blanks(bytes, end, false))?;
     if keyword != "import" {
         return None;
     }
     let mut at = skip_blanks(bytes, end, false);
+    let from = |names| {
+        Some(Statement::From(FromImport {
+            level,
+            module,
+            names,
+        }))
+    };
     if bytes.get(at) == Some(&b'*') {
-        return Some(vec![Imported::Star(module)]);
+        return from(None);
     }
     let parenthesized = bytes.get(at) == Some(&b'(');
     if parenthesized {
         at += 1;
     }
-    let mut bindings = Vec::new();
+    let mut names = Vec::new();
     loop {
         at = skip_blanks(bytes, at, parenthesized);
         let Some((name, end)) = identifier(source, at) else {
-            return Some(bindings);
+            return from(Some(names));
         };
         at = skip_blanks(bytes, end, parenthesized);
         let local = match identifier(source, at) {
@@ -312,10 +497,9 @@ fn parse_from_import(source: &str, at: usize) -> Option<Vec<Imported>> {
             }
             _ => name.to_string(),
         };
-        let qualified = format!("{module}.{name}");
-        bindings.push(Imported::Bound { local, qualified });
+        names.push((name.to_string(), local));
         if bytes.get(at) != Some(&b',') {
-            return Some(bindings);
+            return from(Some(names));
         }
         at += 1;
     }

@@ -18,9 +18,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use self::imports::References;
 /// How the prefilter reads Python from the bytes, for the rules' own checks ([`Atom::Where`],
 /// [`Inside::Check`]).
-pub use self::imports::{is_identifier_byte, skip_blanks, word_starts};
+pub use self::imports::{is_identifier_byte, loose_exports, skip_blanks, word_starts};
 use self::regions::{End, Regions};
-use crate::semantic::TrackedModules;
+use crate::semantic::{ProjectImports, TrackedModules};
 
 /// One condition on a file.
 #[derive(Debug, Clone)]
@@ -382,6 +382,7 @@ pub struct Prefilter {
 /// What one file has: the words in one pass, the rest only as far as the rules ask.
 struct Scan<'s> {
     source: &'s str,
+    project: Option<&'s dyn ProjectImports>,
     found: Vec<bool>,
     positions: Vec<Vec<usize>>,
     matched: Option<Matched>,
@@ -433,16 +434,22 @@ impl Prefilter {
     /// Whether any rule may report in `source`: `false` means that no rule can, and the file
     /// need not be parsed.
     pub fn may_report(&self, source: &str) -> bool {
-        self.rules_that_may_report(source).contains(&true)
+        self.rules_that_may_report(source, None).contains(&true)
     }
 
     /// For each rule, whether it may report in `source`: a rule that cannot need not run.
-    pub fn rules_that_may_report(&self, source: &str) -> Vec<bool> {
+    /// `project` resolves the file's imports from the project's own modules.
+    pub fn rules_that_may_report(
+        &self,
+        source: &str,
+        project: Option<&dyn ProjectImports>,
+    ) -> Vec<bool> {
         if self.rules.iter().all(Option::is_none) {
             return vec![true; self.rules.len()];
         }
         let mut scan = Scan {
             source,
+            project,
             found: vec![false; self.words.edges.len()],
             positions: vec![Vec::new(); self.words.slot_count],
             matched: None,
@@ -580,9 +587,10 @@ impl Prefilter {
 
     fn matched<'a>(&self, scan: &'a mut Scan) -> &'a Matched {
         scan.matched.get_or_insert_with(|| {
-            let references = imports::references(scan.source, &self.tracked, |qualified| {
-                self.names.uses_matter(qualified)
-            });
+            let references =
+                imports::references(scan.source, &self.tracked, scan.project, |qualified| {
+                    self.names.uses_matter(qualified)
+                });
             self.names.matched(&references)
         })
     }
@@ -716,6 +724,18 @@ mod tests {
         assert!(!filter.may_report("x = 'numpy.float_'  # numpy is only mentioned"));
         // Over-approximation: a rebound name still counts.
         assert!(filter.may_report("import numpy as np\nnp = 1\nnp.float_"));
+    }
+
+    #[test]
+    fn calls_that_import_bind_names() {
+        let filter = prefilter(Triggers::any(vec![names(&["numpy.float_"])]));
+        assert!(filter.may_report("np = pytest.importorskip('numpy')\nnp.float_"));
+        assert!(filter.may_report("a = b = importlib . import_module(\n  \"numpy\")\nb.float_"));
+        assert!(filter.may_report("a = b = importlib.import_module('numpy')\na.float_"));
+        assert!(filter.may_report("m = __import__('numpy.linalg')\nm.float_"));
+        assert!(!filter.may_report("m = __import__('numpy.linalg')\nnp.float_"));
+        assert!(!filter.may_report("m == pytest.importorskip('numpy')\nm.float_"));
+        assert!(!filter.may_report("m = load('numpy')\nm.float_"));
     }
 
     #[test]

@@ -14,6 +14,10 @@
 //! `name = None` fallback is ignored: it has no attributes to migrate). A parameter, a local,
 //! a rebinding or another module of the same name makes the use unresolved.
 
+mod imports;
+
+pub use imports::{IMPORTING_CALLS, LooseExports, ModuleExports, ProjectImports};
+
 use ruff_python_ast::name::Name;
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{
@@ -22,6 +26,10 @@ use ruff_python_ast::{
 use ruff_python_parser::typing::{ParsedAnnotation, parse_type_annotation};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::{FxHashMap, FxHashSet};
+
+use imports::{
+    FileImports, absolute_module, bound_name_of_from_import, bound_name_of_import, project_bindings,
+};
 
 /// The modules whose names are resolved, and the names their star imports bring in.
 #[derive(Debug, Default)]
@@ -149,11 +157,19 @@ pub struct SemanticModel {
 }
 
 impl SemanticModel {
-    pub fn build(module: &ast::ModModule, source: &str, tracked: &TrackedModules) -> Self {
-        let interesting = interesting_names(&module.body, tracked);
+    /// The model of `module`; `project` resolves the imports from the project's own modules.
+    pub fn build(
+        module: &ast::ModModule,
+        source: &str,
+        tracked: &TrackedModules,
+        project: Option<&dyn ProjectImports>,
+    ) -> Self {
+        let imports = FileImports::new(&module.body, tracked, project);
+        let interesting = &imports.interesting;
         let mut declarations = Declarations {
             tracked,
-            interesting: &interesting,
+            imports: &imports,
+            interesting,
             scopes: vec![Scope::new(ScopeKind::Module, None)],
             stack: vec![ScopeId(0)],
             scope_at: FxHashMap::default(),
@@ -173,7 +189,7 @@ impl SemanticModel {
 
         let mut flow = Flow {
             source,
-            interesting: &interesting,
+            interesting,
             scopes: &scopes,
             scope_at: &scope_at,
             frames: vec![Frame {
@@ -273,67 +289,6 @@ impl SemanticModel {
     }
 }
 
-/// The names bound by imports of tracked modules anywhere in the file: the only names whose
-/// bindings and reads the model follows.
-fn interesting_names(body: &[Stmt], tracked: &TrackedModules) -> FxHashSet<Name> {
-    struct Imports<'t> {
-        tracked: &'t TrackedModules,
-        names: FxHashSet<Name>,
-    }
-    impl<'a> Visitor<'a> for Imports<'_> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            match stmt {
-                Stmt::Import(import) => {
-                    for alias in &import.names {
-                        if self.tracked.is_tracked(&alias.name) {
-                            self.names.insert(bound_name_of_import(alias));
-                        }
-                    }
-                }
-                Stmt::ImportFrom(import) => {
-                    let Some(module) = absolute_module(import) else {
-                        return;
-                    };
-                    if !self.tracked.is_tracked(module) {
-                        return;
-                    }
-                    for alias in &import.names {
-                        if &alias.name == "*" {
-                            self.names.extend(self.tracked.exports(module).cloned());
-                        } else {
-                            self.names
-                                .insert(alias.asname.as_ref().unwrap_or(&alias.name).id.clone());
-                        }
-                    }
-                }
-                _ => walk_stmt(self, stmt),
-            }
-        }
-        // Imports are statements: expressions cannot hold them.
-        fn visit_expr(&mut self, _expr: &'a Expr) {}
-    }
-    let mut imports = Imports {
-        tracked,
-        names: FxHashSet::default(),
-    };
-    imports.visit_body(body);
-    imports.names
-}
-
-fn bound_name_of_import(alias: &ast::Alias) -> Name {
-    match &alias.asname {
-        Some(asname) => asname.id.clone(),
-        None => Name::new(alias.name.split('.').next().unwrap_or(&alias.name)),
-    }
-}
-
-fn absolute_module(import: &ast::StmtImportFrom) -> Option<&str> {
-    if import.level > 0 {
-        return None;
-    }
-    import.module.as_ref().map(|module| module.id.as_str())
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ScopeId(u32);
 
@@ -376,6 +331,7 @@ impl Scope {
 /// First pass: every scope, every binding of an interesting name, every bound and read name.
 struct Declarations<'t> {
     tracked: &'t TrackedModules,
+    imports: &'t FileImports,
     interesting: &'t FxHashSet<Name>,
     scopes: Vec<Scope>,
     stack: Vec<ScopeId>,
@@ -514,6 +470,18 @@ impl<'a> Visitor<'a> for Declarations<'_> {
                 }
             }
             Stmt::ImportFrom(import) => {
+                if let Some(exports) = self.imports.project_module(import) {
+                    for alias in &import.names {
+                        for (name, kind) in project_bindings(exports, alias) {
+                            self.bind(&name, alias.range, kind);
+                        }
+                        // Names a star import binds that the module does not export to us.
+                        if &alias.name == "*" {
+                            self.model.foreign_star_import = true;
+                        }
+                    }
+                    return;
+                }
                 let module =
                     absolute_module(import).filter(|module| self.tracked.is_tracked(module));
                 for alias in &import.names {
@@ -536,8 +504,7 @@ impl<'a> Visitor<'a> for Declarations<'_> {
                         }
                         None => BindingKind::Other,
                     };
-                    let name = alias.asname.as_ref().unwrap_or(&alias.name);
-                    self.bind(&name.id, alias.range, kind);
+                    self.bind(bound_name_of_from_import(alias), alias.range, kind);
                 }
             }
             Stmt::Global(global) => {
@@ -559,8 +526,14 @@ impl<'a> Visitor<'a> for Declarations<'_> {
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
                 self.binding_none = assign.value.is_none_literal_expr();
+                let imported = self.imports.imported_by_call(&assign.value, self.tracked);
                 for target in &assign.targets {
-                    self.visit_expr(target);
+                    match (target, &imported) {
+                        (Expr::Name(name), Some(module)) => {
+                            self.bind(&name.id, name.range, BindingKind::Module(module.clone()));
+                        }
+                        _ => self.visit_expr(target),
+                    }
                 }
                 self.binding_none = false;
                 if self.current() == ScopeId(0) && assign.targets.iter().any(is_dunder_all) {
@@ -1153,8 +1126,7 @@ impl Flow<'_> {
                             self.assign(name, alias.start());
                         }
                     } else {
-                        let name = alias.asname.as_ref().unwrap_or(&alias.name);
-                        self.assign(&name.id, alias.start());
+                        self.assign(bound_name_of_from_import(alias), alias.start());
                     }
                 }
             }
@@ -1401,7 +1373,7 @@ mod tests {
         let mut tracked = TrackedModules::default();
         tracked.track("numpy");
         tracked.add_export("numpy", "float_");
-        let model = SemanticModel::build(parsed.syntax(), source, &tracked);
+        let model = SemanticModel::build(parsed.syntax(), source, &tracked, None);
 
         struct Reads<'n>(&'n str, Vec<TextSize>);
         impl<'a> Visitor<'a> for Reads<'_> {
@@ -1435,6 +1407,32 @@ mod tests {
         assert_eq!(resolutions(source, "np"), ["numpy"]);
         assert_eq!(resolutions(source, "numpy"), ["numpy"]);
         assert_eq!(resolutions(source, "f"), ["numpy.float_"]);
+    }
+
+    #[test]
+    fn calls_that_import_a_module_bind_it() {
+        let source = "\
+import importlib, pytest
+from importlib import import_module as load
+np = pytest.importorskip('numpy')
+core = importlib.import_module('numpy.core.numeric')
+linalg = load('numpy.linalg')
+root = __import__('numpy.linalg')
+other = importlib.import_module('scipy')
+relative = importlib.import_module('.numpy', 'pkg')
+dynamic = importlib.import_module('num' + 'py')
+np; core; linalg; root; other; relative; dynamic
+";
+        assert_eq!(resolutions(source, "np"), ["numpy"]);
+        assert_eq!(resolutions(source, "core"), ["numpy.core.numeric"]);
+        assert_eq!(resolutions(source, "linalg"), ["numpy.linalg"]);
+        assert_eq!(resolutions(source, "root"), ["numpy"]);
+        for unresolved in ["other", "relative", "dynamic"] {
+            assert_eq!(resolutions(source, unresolved), ["-"], "{unresolved}");
+        }
+        // Without an import of `pytest`, `pytest.importorskip` is some other object's method.
+        let source = "pytest = object()\nnp = pytest.importorskip('numpy')\nnp\n";
+        assert_eq!(resolutions(source, "np"), ["-"]);
     }
 
     #[test]
@@ -1538,7 +1536,7 @@ def use():
         let parsed = parse_unchecked_source(source, PySourceType::Python);
         let mut tracked = TrackedModules::default();
         tracked.track("numpy");
-        let model = SemanticModel::build(parsed.syntax(), source, &tracked);
+        let model = SemanticModel::build(parsed.syntax(), source, &tracked, None);
         let np_in_string = TextSize::try_from(source.find("np.float_").unwrap()).unwrap();
         assert_eq!(
             model.resolution_at(np_in_string).unwrap().qualified_name,

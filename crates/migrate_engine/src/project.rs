@@ -1,0 +1,276 @@
+//! The modules of the project a file belongs to, read from disk next to it when the file
+//! imports from them: what `from .compat import np` or `from pkg._compat import numpy as np`
+//! binds. Each module is read and judged once per run (again only when it changes on disk),
+//! and only when a file imports from it.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+use ruff_python_ast::PySourceType;
+use ruff_python_parser::parse_unchecked_source;
+use rustc_hash::FxHashMap;
+
+use crate::prefilter::loose_exports;
+use crate::semantic::{LooseExports, ModuleExports, ProjectImports, SemanticModel, TrackedModules};
+
+/// A module larger than this is not read for its exports (no real one comes close).
+const MAX_MODULE_BYTES: u64 = 4 << 20;
+/// How many project modules one chain of re-exports may pass through.
+const MAX_CHAIN: usize = 16;
+
+/// What the run has learned about the project's modules, shared by every file.
+#[derive(Default)]
+pub struct Project {
+    /// Look at the disk again at each question, for a process that outlives edits (the
+    /// language server); a run of the command line reads each module once.
+    revalidate: bool,
+    modules: Mutex<FxHashMap<PathBuf, Module>>,
+    /// For each folder, where absolute imports of its files are looked up.
+    roots: Mutex<FxHashMap<PathBuf, Arc<[PathBuf]>>>,
+    /// The file each import names, by the importing folder, the level and the module.
+    files: Mutex<FxHashMap<ImportKey, Option<PathBuf>>>,
+}
+
+/// An import as seen from a folder: `(folder, level, module)`.
+type ImportKey = (PathBuf, u32, Box<str>);
+
+/// One module file, as last read.
+#[derive(Default)]
+struct Module {
+    stamp: Option<(u64, Option<SystemTime>)>,
+    loose: Option<Option<Arc<LooseExports>>>,
+    exports: Option<Option<Arc<ModuleExports>>>,
+}
+
+thread_local! {
+    /// The modules whose exports this thread is working out, to stop at a cycle.
+    static RESOLVING: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A mutex's data, also after a thread panicked holding it (the caches stay consistent: each
+/// entry is written whole).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Project {
+    /// A project whose files may change while it is used: every answer is checked against
+    /// the disk.
+    pub fn revalidating() -> Self {
+        Self {
+            revalidate: true,
+            ..Self::default()
+        }
+    }
+
+    /// The project as the file at `path` sees it.
+    pub fn file<'p>(&'p self, path: &Path, tracked: &'p TrackedModules) -> ProjectFile<'p> {
+        ProjectFile {
+            project: self,
+            importer: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            tracked,
+        }
+    }
+
+    /// Where `from a.b import x` in a file of `folder` may find `a`: above the topmost
+    /// package (folder with `__init__.py`) that holds the folder, and the folder itself (a
+    /// script or test that imports its neighbours).
+    fn roots(&self, folder: &Path) -> Arc<[PathBuf]> {
+        if let Some(roots) = lock(&self.roots).get(folder).filter(|_| !self.revalidate) {
+            return roots.clone();
+        }
+        let mut top = folder;
+        while top.join("__init__.py").is_file() {
+            match top.parent() {
+                Some(parent) => top = parent,
+                None => break,
+            }
+        }
+        let mut roots = vec![top.to_path_buf()];
+        if top != folder {
+            roots.push(folder.to_path_buf());
+        }
+        let roots: Arc<[PathBuf]> = roots.into();
+        lock(&self.roots).insert(folder.to_path_buf(), roots.clone());
+        roots
+    }
+
+    /// The module's source, when it is a regular file (no FIFO, no device) of reasonable
+    /// size in UTF-8.
+    fn read(&self, file: &Path) -> Result<Arc<str>, ()> {
+        let metadata = std::fs::metadata(file).map_err(|_| ())?;
+        if !metadata.is_file() || metadata.len() > MAX_MODULE_BYTES {
+            return Err(());
+        }
+        let bytes = std::fs::read(file).map_err(|_| ())?;
+        let text = String::from_utf8(bytes).map_err(|_| ())?;
+        Ok(text.trim_start_matches('\u{feff}').into())
+    }
+
+    /// The answer `pick` finds in the cache for `file` if the file has not changed, else
+    /// `compute`'s on its source (stored for the next file).
+    fn cached<T>(
+        &self,
+        file: &Path,
+        pick: impl Fn(&mut Module) -> &mut Option<Option<Arc<T>>>,
+        compute: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<Arc<T>> {
+        let stamp = || {
+            std::fs::metadata(file)
+                .ok()
+                .map(|metadata| (metadata.len(), metadata.modified().ok()))
+        };
+        let mut stamp_now = None;
+        {
+            let mut modules = lock(&self.modules);
+            if let Some(module) = modules.get_mut(file) {
+                let current = !self.revalidate || *stamp_now.insert(stamp()) == module.stamp;
+                if current && let Some(known) = pick(module) {
+                    return known.clone();
+                }
+            }
+        }
+        let stamp = stamp_now.unwrap_or_else(stamp);
+        let entered = RESOLVING.with_borrow_mut(|resolving| {
+            let fresh = resolving.len() < MAX_CHAIN && !resolving.iter().any(|seen| seen == file);
+            if fresh {
+                resolving.push(file.to_path_buf());
+            }
+            fresh
+        });
+        if !entered {
+            return None;
+        }
+        let answer = self
+            .read(file)
+            .ok()
+            .and_then(|source| compute(&source))
+            .map(Arc::new);
+        RESOLVING.with_borrow_mut(|resolving| resolving.pop());
+        let mut modules = lock(&self.modules);
+        let module = modules.entry(file.to_path_buf()).or_default();
+        if module.stamp != stamp {
+            *module = Module {
+                stamp,
+                ..Module::default()
+            };
+        }
+        *pick(module) = Some(answer.clone());
+        answer
+    }
+}
+
+/// The project as one file sees it: its imports from the project's modules resolved.
+pub struct ProjectFile<'p> {
+    project: &'p Project,
+    importer: PathBuf,
+    tracked: &'p TrackedModules,
+}
+
+impl ProjectFile<'_> {
+    /// The file of the module `from <level dots><module> import` names, if it is one of the
+    /// project's.
+    fn module_file(&self, level: u32, module: Option<&str>) -> Option<PathBuf> {
+        let folder = self.importer.parent()?;
+        if self.project.revalidate {
+            return self.find_module_file(folder, level, module);
+        }
+        let key = (folder.to_path_buf(), level, Box::from(module.unwrap_or("")));
+        if let Some(known) = lock(&self.project.files).get(&key) {
+            return known.clone();
+        }
+        let found = self.find_module_file(folder, level, module);
+        lock(&self.project.files).insert(key, found.clone());
+        found
+    }
+
+    fn find_module_file(&self, folder: &Path, level: u32, module: Option<&str>) -> Option<PathBuf> {
+        let parts: Vec<&str> = module.map_or(Vec::new(), |module| module.split('.').collect());
+        let bases: Vec<PathBuf> = if level > 0 {
+            let mut base = folder;
+            for _ in 1..level {
+                base = base.parent()?;
+            }
+            vec![base.to_path_buf()]
+        } else {
+            let first = parts.first()?;
+            if self.tracked.is_tracked(first) {
+                return None;
+            }
+            self.project
+                .roots(folder)
+                .iter()
+                .filter(|root| {
+                    root.join(first).is_dir() || root.join(format!("{first}.py")).is_file()
+                })
+                .cloned()
+                .collect()
+        };
+        bases.into_iter().find_map(|base| {
+            let mut path = base;
+            path.extend(&parts);
+            let module = path.with_extension("py");
+            if !parts.is_empty() && module.is_file() {
+                return Some(module);
+            }
+            let package = path.join("__init__.py");
+            package.is_file().then_some(package)
+        })
+    }
+
+    fn at(&self, file: &Path) -> ProjectFile<'_> {
+        self.project.file(file, self.tracked)
+    }
+}
+
+impl ProjectImports for ProjectFile<'_> {
+    fn exports(
+        &self,
+        level: u32,
+        module: Option<&str>,
+        wanted: &[&str],
+    ) -> Option<Arc<ModuleExports>> {
+        let loose = self.loose_exports(level, module)?;
+        if let LooseExports::Names(names) = &*loose {
+            let may_bind = if wanted.is_empty() {
+                !names.is_empty()
+            } else {
+                wanted.iter().any(|name| names.contains_key(*name))
+            };
+            if !may_bind {
+                return None;
+            }
+        }
+        let file = self.module_file(level, module)?;
+        let module_view = self.at(&file);
+        self.project.cached(
+            &file,
+            |module| &mut module.exports,
+            |source| {
+                let parsed = parse_unchecked_source(source, PySourceType::Python);
+                if !parsed.errors().is_empty() {
+                    return None;
+                }
+                let model =
+                    SemanticModel::build(parsed.syntax(), source, self.tracked, Some(&module_view));
+                let exports = ModuleExports::of(&model);
+                (!exports.is_empty()).then_some(exports)
+            },
+        )
+    }
+
+    fn loose_exports(&self, level: u32, module: Option<&str>) -> Option<Arc<LooseExports>> {
+        let file = self.module_file(level, module)?;
+        let module_view = self.at(&file);
+        let roots: Vec<Box<str>> = self.tracked.roots().map(Box::from).collect();
+        self.project.cached(
+            &file,
+            |module| &mut module.loose,
+            |source| Some(loose_exports(source, &roots, &module_view)),
+        )
+    }
+}
