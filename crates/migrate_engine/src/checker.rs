@@ -94,14 +94,7 @@ impl RuleSet {
             return self.rules().collect();
         };
         self.rules()
-            .zip(prefilter.rules_that_may_report(
-                source,
-                if std::env::var_os("NOPROJ").is_some() {
-                    None
-                } else {
-                    Some(project)
-                },
-            ))
+            .zip(prefilter.rules_that_may_report(source, Some(project)))
             .filter_map(|(rule, may_report)| may_report.then_some(rule))
             .collect()
     }

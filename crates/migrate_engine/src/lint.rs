@@ -60,9 +60,6 @@ pub fn check(source: &str, path: &Path, rules: &RuleSet) -> Result<Vec<Diagnosti
     if active.is_empty() {
         return Ok(Vec::new());
     }
-    if std::env::var_os("MIGRATE_DEBUG_PARSE").is_some() {
-        eprintln!("PARSE {}", path.display());
-    }
     let parsed = parse(source, path)?;
     Ok(check_parsed(source, path, &parsed, rules, &project, active))
 }
