@@ -55,13 +55,22 @@ pub fn parses(source: &str, path: &Path) -> bool {
 /// The findings of `rules` in `source`, in source order, without those `# noqa` silences.
 /// A source in which no rule can report (see [`crate::prefilter`]) is not even parsed.
 pub fn check(source: &str, path: &Path, rules: &RuleSet) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let project = rules.project_file(path);
-    let active = rules.active(source, &project);
+    check_in_project(source, path, rules, &rules.project_file(path))
+}
+
+/// [`check`], with the project as the file sees it.
+fn check_in_project(
+    source: &str,
+    path: &Path,
+    rules: &RuleSet,
+    project: &ProjectFile,
+) -> Result<Vec<Diagnostic>, SyntaxError> {
+    let active = rules.active(source, project);
     if active.is_empty() {
         return Ok(Vec::new());
     }
     let parsed = parse(source, path)?;
-    Ok(check_parsed(source, path, &parsed, rules, &project, active))
+    Ok(check_parsed(source, path, &parsed, rules, project, active))
 }
 
 /// Run `active`, the rules of `rules` that may report in `source`.
@@ -164,7 +173,8 @@ const MAX_ROUNDS: usize = 10;
 /// Apply every fix the rules offer, round after round, never producing text that does not parse.
 pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxError> {
     let mut text = source.to_string();
-    let mut diagnostics = check(source, path, rules)?;
+    let project = rules.project_file(path);
+    let mut diagnostics = check_in_project(source, path, rules, &project)?;
     let mut fixed_codes = BTreeMap::new();
     let mut dropped: Vec<DroppedFix> = Vec::new();
     for _ in 0..MAX_ROUNDS {
@@ -196,7 +206,6 @@ pub fn fix(source: &str, path: &Path, rules: &RuleSet) -> Result<Fixed, SyntaxEr
             break;
         }
         // A fix may bring in what another rule reports: the rules that may are asked again.
-        let project = rules.project_file(path);
         let active = rules.active(&next_text, &project);
         diagnostics = check_parsed(&next_text, path, &parsed, rules, &project, active);
         text = next_text;

@@ -101,14 +101,13 @@ impl Project {
 
     /// The module's source, when it is a regular file (no FIFO, no device) of reasonable
     /// size in UTF-8.
-    fn read(&self, file: &Path) -> Result<Arc<str>, ()> {
-        let metadata = std::fs::metadata(file).map_err(|_| ())?;
+    fn read(&self, file: &Path) -> Option<Arc<str>> {
+        let metadata = std::fs::metadata(file).ok()?;
         if !metadata.is_file() || metadata.len() > MAX_MODULE_BYTES {
-            return Err(());
+            return None;
         }
-        let bytes = std::fs::read(file).map_err(|_| ())?;
-        let text = String::from_utf8(bytes).map_err(|_| ())?;
-        Ok(text.trim_start_matches('\u{feff}').into())
+        let text = String::from_utf8(std::fs::read(file).ok()?).ok()?;
+        Some(text.trim_start_matches('\u{feff}').into())
     }
 
     /// The answer `pick` finds in the cache for `file` if the file has not changed, else
@@ -147,7 +146,6 @@ impl Project {
         }
         let answer = self
             .read(file)
-            .ok()
             .and_then(|source| compute(&source))
             .map(Arc::new);
         RESOLVING.with_borrow_mut(|resolving| resolving.pop());

@@ -68,8 +68,7 @@ pub fn module_at(checker: &Checker, module: &str, offset: TextSize) -> Option<Mo
 /// NumPy is optional (imported in `try`, in a function, through the project's own modules or
 /// `pytest.importorskip`), a new `import numpy` would make it required.
 fn new_import(checker: &Checker, module: &str) -> Option<ModuleName> {
-    let model = checker.model();
-    if !model.is_unused_name(module) {
+    if !checker.model().is_unused_name(module) {
         return None;
     }
     if module == "numpy" && !imports_numpy_unconditionally(checker) {
@@ -86,10 +85,7 @@ fn new_import(checker: &Checker, module: &str) -> Option<ModuleName> {
 fn imports_numpy_unconditionally(checker: &Checker) -> bool {
     checker.model().bindings().any(|binding| {
         binding.module_level
-            && binding
-                .kind
-                .qualified_name()
-                .is_some_and(|name| name.split('.').next() == Some("numpy"))
+            && binding.kind.qualified_name().is_some_and(is_numpy)
             && checker
                 .import_site(binding.range.start())
                 .is_some_and(|site| site.top_level && imports_from_numpy(site.stmt))
@@ -98,7 +94,6 @@ fn imports_numpy_unconditionally(checker: &Checker) -> bool {
 
 /// `import numpy...` or `from numpy... import`, not a project module that re-exports it.
 pub fn imports_from_numpy(stmt: &Stmt) -> bool {
-    let is_numpy = |module: &str| module.split('.').next() == Some("numpy");
     match stmt {
         Stmt::Import(import) => import.names.iter().any(|alias| is_numpy(&alias.name)),
         Stmt::ImportFrom(import) => {
@@ -110,6 +105,11 @@ pub fn imports_from_numpy(stmt: &Stmt) -> bool {
         }
         _ => false,
     }
+}
+
+/// `numpy` or one of its submodules or members.
+fn is_numpy(qualified: &str) -> bool {
+    qualified.split('.').next() == Some("numpy")
 }
 
 /// A builtin's name, when nothing in the file rebinds it.

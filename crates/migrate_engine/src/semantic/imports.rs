@@ -123,6 +123,8 @@ pub(super) struct FileImports {
     /// The exports of the project module each `from ... import` statement (by its start)
     /// imports from.
     project: FxHashMap<TextSize, Arc<ModuleExports>>,
+    /// The tracked module each call that imports one returns (by the call's start).
+    imported_by_calls: FxHashMap<TextSize, Box<str>>,
 }
 
 impl FileImports {
@@ -138,6 +140,7 @@ impl FileImports {
                 interesting: FxHashSet::default(),
                 loaders: FxHashMap::default(),
                 project: FxHashMap::default(),
+                imported_by_calls: FxHashMap::default(),
             },
             assignments: Vec::new(),
         };
@@ -147,9 +150,11 @@ impl FileImports {
             assignments,
             ..
         } = scan;
+        // The loaders are known once every import is seen.
         for (target, value) in assignments {
-            if imports.imported_by_call(value, tracked).is_some() {
+            if let Some(module) = imports.module_of_call(value, tracked) {
                 imports.interesting.insert(target.clone());
+                imports.imported_by_calls.insert(value.start(), module);
             }
         }
         imports
@@ -160,8 +165,15 @@ impl FileImports {
         self.project.get(&import.start()).map(|exports| &**exports)
     }
 
-    /// The tracked module a call such as `importlib.import_module("numpy.core")` returns.
-    pub fn imported_by_call(&self, value: &Expr, tracked: &TrackedModules) -> Option<Box<str>> {
+    /// The tracked module `value`, the value of an assignment, returns when it is a call
+    /// such as `importlib.import_module("numpy.core")`.
+    pub fn imported_by_call(&self, value: &Expr) -> Option<&str> {
+        self.imported_by_calls
+            .get(&value.start())
+            .map(|module| &**module)
+    }
+
+    fn module_of_call(&self, value: &Expr, tracked: &TrackedModules) -> Option<Box<str>> {
         let Expr::Call(call) = value else {
             return None;
         };

@@ -526,11 +526,11 @@ impl<'a> Visitor<'a> for Declarations<'_> {
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
                 self.binding_none = assign.value.is_none_literal_expr();
-                let imported = self.imports.imported_by_call(&assign.value, self.tracked);
+                let imported = self.imports.imported_by_call(&assign.value);
                 for target in &assign.targets {
-                    match (target, &imported) {
+                    match (target, imported) {
                         (Expr::Name(name), Some(module)) => {
-                            self.bind(&name.id, name.range, BindingKind::Module(module.clone()));
+                            self.bind(&name.id, name.range, BindingKind::Module(module.into()));
                         }
                         _ => self.visit_expr(target),
                     }
