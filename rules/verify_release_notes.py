@@ -12,8 +12,13 @@ run without an exception under NumPy 1.x. Under NumPy 2.x its outcome is, first 
 `error` (it raises), `deprecation` (it warns with DeprecationWarning, PendingDeprecationWarning,
 FutureWarning or NumPy's VisibleDeprecationWarning: an error under
 `-W error::DeprecationWarning` for the first), `warning` (another warning), `changed` (it prints
-something else than under NumPy 1.x), `same`. The script prints one line per row and exits with
-1 when an outcome is not the row's `runtime`.
+something else than under NumPy 1.x), `same`.
+
+A row's `after` is the fix written out: it must run under both without an exception, under
+NumPy 2.x without any warning, and print under both what `check` prints under NumPy 1.x.
+
+The script prints one line per row and exits with 1 when an outcome is not the row's `runtime`
+or an `after` does not hold.
 """
 
 from __future__ import annotations
@@ -74,6 +79,18 @@ def outcome(old: dict, new: dict) -> str:
     return "changed" if new["output"] != old["output"] else "same"
 
 
+def after_verdict(old: dict, after_old: dict, after_new: dict) -> str:
+    """`, after ok`, or what is wrong with the fix."""
+    for name, result in (("1.x", after_old), ("2.x", after_new)):
+        if result["error"]:
+            return f", AFTER FAILS ON {name}: {first_line(result)}"
+        if result["output"] != old["output"]:
+            return f", AFTER PRINTS OTHERWISE ON {name}: {first_line(result)}"
+    if after_new["warnings"]:
+        return f", AFTER WARNS ON 2.x: {first_line({**after_new, 'error': None})}"
+    return ", after ok"
+
+
 def first_line(result: dict) -> str:
     if result["error"]:
         return result["error"].splitlines()[0][:110]
@@ -92,6 +109,9 @@ def main() -> int:
     with ThreadPoolExecutor(max_workers=2) as pool:
         olds = list(pool.map(lambda c: run(old_python, c["check"]), checked))
         news = list(pool.map(lambda c: run(new_python, c["check"]), checked))
+        fixed = [c for c in checked if "after" in c]
+        after_olds = dict(zip((c["id"] for c in fixed), pool.map(lambda c: run(old_python, c["after"]), fixed)))
+        after_news = dict(zip((c["id"] for c in fixed), pool.map(lambda c: run(new_python, c["after"]), fixed)))
     failures = 0
     for change, old, new in zip(checked, olds, news):
         if old["error"]:
@@ -99,7 +119,9 @@ def main() -> int:
         else:
             seen = outcome(old, new)
             verdict = "ok" if seen == change["runtime"] else f"MISMATCH (saw {seen})"
-        failures += verdict != "ok"
+            if change["id"] in after_olds:
+                verdict += after_verdict(old, after_olds[change["id"]], after_news[change["id"]])
+        failures += verdict not in ("ok", "ok, after ok")
         old_warned = f" [1.x warns: {first_line({**old, 'error': None})}]" if old["warnings"] else ""
         print(f"{change['id']}: {change['runtime']}: {verdict}: {first_line(new)}{old_warned}")
     unchecked = [c["id"] for c in changes if "check" not in c]

@@ -33,6 +33,8 @@ struct Change {
     covered_by: Vec<String>,
     check: Option<String>,
     runtime: Option<String>,
+    /// The fix written out, for a fix that no row covers yet.
+    after: Option<String>,
 }
 
 fn inventory() -> Vec<Change> {
@@ -112,6 +114,10 @@ fn release_notes_rows_are_well_formed() {
             change.check.is_some(),
             change.runtime.is_some(),
             "`{id}`: `check` and `runtime` go together"
+        );
+        assert!(
+            change.after.is_none() || (change.verdict == "fix" && change.check.is_some()),
+            "`{id}`: `after` is the fix of a `check`"
         );
         if let Some(runtime) = &change.runtime {
             assert!(
