@@ -8,6 +8,8 @@ mod compat;
 mod naming;
 mod numpy_types;
 pub mod project;
+#[cfg(test)]
+mod release_notes;
 pub mod rules;
 pub mod table;
 mod table_rule;
