@@ -93,7 +93,13 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         code: rules::call_shape::CODE,
         name: "call-shape",
-        summary: "A call whose meaning NumPy 2 changed (`np.sum` of a generator, `finfo(None)`, FFTs with `s` but no `axes`).",
+        summary: "A call whose meaning NumPy 2 changed (`np.sum` of a generator, `finfo(None)`, FFTs with `s` but no `axes`, binary `fromstring`).",
+    },
+    // call-family (issue 12)
+    RuleInfo {
+        code: rules::inexact_mode::CODE,
+        name: "inexact-mode",
+        summary: "A `side=`/`mode=` string NumPy 1.x matched by its first letter (`side=\"l\"`), an error from NumPy 2.3.",
     },
     RuleInfo {
         code: rules::doctest_name::CODE,
@@ -153,6 +159,7 @@ pub fn rule_set(options: &Options) -> RuleSet {
         }),
         Box::new(rules::doctest_name::DoctestName),
         Box::new(rules::call_shape::CallShape),
+        Box::new(rules::inexact_mode::InexactMode),
     ];
     let rules = all
         .into_iter()

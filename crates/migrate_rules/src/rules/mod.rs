@@ -5,6 +5,7 @@ pub mod array_protocol;
 pub mod call_shape;
 pub mod doctest_name;
 pub mod dtype_alias;
+pub mod inexact_mode;
 pub mod ndarray_method;
 pub mod private_module;
 pub mod removed_argument;
