@@ -102,6 +102,11 @@ pub const RULES: &[RuleInfo] = &[
         summary: "A `side=`/`mode=` string NumPy 1.x matched by its first letter (`side=\"l\"`), an error from NumPy 2.3.",
     },
     RuleInfo {
+        code: rules::ufunc_argument::CODE,
+        name: "ufunc-argument",
+        summary: "A ufunc argument NumPy 2 refuses: a one-dtype `signature=`, `extobj=`.",
+    },
+    RuleInfo {
         code: rules::doctest_name::CODE,
         name: "doctest-name",
         summary: "A removed NumPy name in a doctest example.",
@@ -160,6 +165,9 @@ pub fn rule_set(options: &Options) -> RuleSet {
         Box::new(rules::doctest_name::DoctestName),
         Box::new(rules::call_shape::CallShape),
         Box::new(rules::inexact_mode::InexactMode),
+        Box::new(rules::ufunc_argument::UfuncArgument {
+            min_numpy: options.min_numpy,
+        }),
     ];
     let rules = all
         .into_iter()

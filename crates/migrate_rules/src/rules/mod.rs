@@ -10,3 +10,4 @@ pub mod ndarray_method;
 pub mod private_module;
 pub mod removed_argument;
 pub mod removed_name;
+pub mod ufunc_argument;
