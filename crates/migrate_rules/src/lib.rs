@@ -95,7 +95,18 @@ pub const RULES: &[RuleInfo] = &[
     RuleInfo {
         code: rules::call_shape::CODE,
         name: "call-shape",
-        summary: "A call whose meaning NumPy 2 changed (`np.sum` of a generator, `finfo(None)`, FFTs with `s` but no `axes`).",
+        summary: "A call whose meaning NumPy 2 changed (`np.sum` of a generator, `finfo(None)`, FFTs with `s` but no `axes`, binary `fromstring`).",
+    },
+    // call-family (issue 12)
+    RuleInfo {
+        code: rules::inexact_mode::CODE,
+        name: "inexact-mode",
+        summary: "A `side=`/`mode=` string NumPy 1.x matched by its first letter (`side=\"l\"`), an error from NumPy 2.3.",
+    },
+    RuleInfo {
+        code: rules::ufunc_argument::CODE,
+        name: "ufunc-argument",
+        summary: "A ufunc argument NumPy 2 refuses: a one-dtype `signature=`, `extobj=`.",
     },
     RuleInfo {
         code: rules::doctest_name::CODE,
@@ -155,6 +166,10 @@ pub fn rule_set(options: &Options) -> RuleSet {
         }),
         Box::new(rules::doctest_name::DoctestName),
         Box::new(rules::call_shape::CallShape),
+        Box::new(rules::inexact_mode::InexactMode),
+        Box::new(rules::ufunc_argument::UfuncArgument {
+            min_numpy: options.min_numpy,
+        }),
     ];
     let rules = all
         .into_iter()

@@ -3,6 +3,7 @@ use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
 use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers, is_identifier_byte};
+use migrate_engine::syntax_edits::remove_arguments;
 use migrate_engine::text_size::Ranged;
 
 use crate::naming;
@@ -11,27 +12,36 @@ use crate::triggers;
 /// ## What it does
 /// Finds calls whose shape NumPy 2 no longer accepts, whatever their names:
 /// `np.sum(<generator>)` (a `TypeError` from 2.4), `np.finfo(None)` (deprecated, an error in
-/// 2.5) and the n-dimensional FFTs given `s=` without `axes=` (deprecated in 2.0).
+/// 2.5), the n-dimensional FFTs given `s=` without `axes=` or with `None` inside `s`
+/// (deprecated in 2.0) and `np.fromstring` in binary mode, without `sep` (deprecated in 1.14,
+/// an error from 2.3).
 ///
 /// ## Why is this bad?
 /// `np.sum` of a generator only ever summed with Python's `sum` (with a warning since 1.15);
-/// `finfo(None)` meant the default float; `fftn(a, s=...)` guessed which axes `s` is for.
+/// `finfo(None)` meant the default float; `fftn(a, s=...)` guessed which axes `s` is for;
+/// binary `fromstring` is `frombuffer` that copies.
 ///
 /// ## Example
 /// ```python
 /// total = np.sum(x * x for x in values)
 /// eps = np.finfo(None).eps
+/// pixels = np.fromstring(image.tobytes(), dtype=np.uint8)
 /// ```
 ///
 /// Use instead:
 /// ```python
 /// total = sum(x * x for x in values)
 /// eps = np.finfo(np.float64).eps
+/// pixels = np.frombuffer(image.tobytes(), dtype=np.uint8).copy()
 /// ```
 ///
 /// ## Fix
 /// `np.sum(<generator>)` without other arguments becomes the builtin `sum(...)`, which is
-/// what NumPy 1.x called. The others are reported.
+/// what NumPy 1.x called. `np.fromstring(data, ...)` without `sep` becomes
+/// `np.frombuffer(data, ...).copy()` where `data` is provably bytes (a bytes literal,
+/// `.tobytes()`, `.encode(...)`): `frombuffer` of bytes is a read-only view, `fromstring` made
+/// a writable copy, hence `.copy()`; a `str` (which `fromstring` encoded as UTF-8) would make
+/// `frombuffer` raise, so other arguments are reported. The others are reported.
 pub struct CallShape;
 
 pub const CODE: &str = "NP215";
@@ -67,6 +77,7 @@ impl Rule for CallShape {
             call(&["numpy.sum"], Inside::Argument(0, may_be_generator)),
             triggers::call_with(["numpy.finfo"], &["None"]),
             call(FFTS_WITH_AXES, Inside::Keyword("s".to_string(), None)),
+            triggers::references(["numpy.fromstring"]),
         ]))
     }
 
@@ -105,6 +116,18 @@ impl Rule for CallShape {
                 checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
             }
             name if FFTS_WITH_AXES.contains(&name)
+                && arguments
+                    .find_keyword("s")
+                    .is_some_and(|s| holds_none(&s.value)) =>
+            {
+                let message = format!(
+                    "`None` inside `s=` of `{}` is deprecated since NumPy 2.0",
+                    naming::display(name)
+                );
+                let help = "Give every axis its length: `None` meant the input's length along that axis (`a.shape[axis]`)";
+                checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+            }
+            name if FFTS_WITH_AXES.contains(&name)
                 && arguments.find_keyword("s").is_some()
                 && arguments.find_keyword("axes").is_none()
                 && arguments.args.len() < 3 =>
@@ -116,9 +139,88 @@ impl Rule for CallShape {
                 let help = "Pass `axes=` too: the axes `s` applies to (the last `len(s)` axes, as NumPy 1.x assumed)";
                 checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
             }
+            "numpy.fromstring" if binary_mode(checker, call) => {
+                let message = "The binary mode of `np.fromstring` (no `sep`) was deprecated in NumPy 1.14 and raises from NumPy 2.3";
+                let diagnostic = Diagnostic::new(CODE, message, call.range());
+                checker.report(match from_buffer(checker, call) {
+                    Some(fix) => diagnostic.with_fix(fix).with_help(
+                        "Use `np.frombuffer(...).copy()`: `frombuffer` of bytes is read-only, `fromstring` returned a writable copy",
+                    ),
+                    None => diagnostic.with_help(
+                        "Use `np.frombuffer(data, ...).copy()` where `data` is bytes (`.copy()` where the result is written to), `np.frombuffer(data.encode(), ...)` where it is a `str`",
+                    ),
+                });
+            }
             _ => {}
         }
     }
+}
+
+/// `s=(None, 4)`, `s=[4, None]`: a literal sequence with a `None` in it.
+fn holds_none(s: &Expr) -> bool {
+    let elements = match s {
+        Expr::Tuple(tuple) => &tuple.elts,
+        Expr::List(list) => &list.elts,
+        _ => return false,
+    };
+    elements.iter().any(Expr::is_none_literal_expr)
+}
+
+/// `np.fromstring(...)` in binary mode: no `sep`, or `sep=""`, and no `**kwargs` that might
+/// hold one.
+fn binary_mode(checker: &Checker, call: &ast::ExprCall) -> bool {
+    let arguments = &call.arguments;
+    if arguments
+        .keywords
+        .iter()
+        .any(|keyword| keyword.arg.is_none())
+    {
+        return false;
+    }
+    arguments.find_keyword("sep").is_none_or(|sep| {
+        matches!(&sep.value, Expr::StringLiteral(_))
+            && matches!(checker.source().slice(sep.value.range()), "\"\"" | "''")
+    })
+}
+
+/// `np.fromstring(data, ...)` -> `np.frombuffer(data, ...).copy()`, where `data` is provably
+/// bytes and every other argument means the same to `frombuffer` (`dtype`, `count`, `like`;
+/// `sep=""` goes).
+fn from_buffer(checker: &Checker, call: &ast::ExprCall) -> Option<Fix> {
+    let Expr::Attribute(function) = call.func.as_ref() else {
+        return None;
+    };
+    let arguments = &call.arguments;
+    let is_bytes = match arguments.args.first()? {
+        Expr::BytesLiteral(_) => true,
+        Expr::Call(inner) => matches!(
+            inner.func.as_ref(),
+            Expr::Attribute(method) if matches!(method.attr.as_str(), "tobytes" | "encode")
+        ),
+        _ => false,
+    };
+    let passes_on = |keyword: &ast::Keyword| {
+        keyword
+            .arg
+            .as_ref()
+            .is_some_and(|arg| matches!(arg.as_str(), "dtype" | "count" | "like" | "sep"))
+    };
+    if !is_bytes
+        || arguments.args.len() > 3
+        || arguments.args.iter().any(Expr::is_starred_expr)
+        || !arguments.keywords.iter().all(passes_on)
+    {
+        return None;
+    }
+    let mut edits = vec![Edit::replace(function.attr.range(), "frombuffer")];
+    if let Some(sep) = arguments
+        .iter_source_order()
+        .position(|argument| matches!(argument, ast::ArgOrKeyword::Keyword(keyword) if keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "sep")))
+    {
+        edits.extend(remove_arguments(checker.source(), arguments, &[sep]));
+    }
+    edits.push(Edit::insert(call.end(), ".copy()"));
+    Some(Fix::new(edits))
 }
 
 /// From the bytes alone, whether an argument may be a generator: `x for x in y`, maybe in

@@ -55,13 +55,15 @@ impl Rule for RemovedArgument {
 
     fn triggers(&self) -> Option<Triggers> {
         let calls = tables().arguments.iter().map(|row| {
-            let inside = match &row.keyword {
-                Some(keyword) => Inside::Keyword(
+            let inside = match (&row.keyword, &row.replace_value) {
+                (Some(keyword), change) => Inside::Keyword(
                     keyword.clone(),
-                    row.replace_value.as_ref().map(|change| change.from.clone()),
+                    change.as_ref().map(|change| change.from.clone()),
                 ),
+                // A positional value: somewhere in the arguments.
+                (None, Some(change)) => Inside::Texts(vec![change.from.clone()]),
                 // Passed at `position`: that many commas come before it.
-                None => Inside::Commas(row.position.unwrap_or_default()),
+                (None, None) => Inside::Commas(row.position.unwrap_or_default()),
             };
             Atom::Within(Anchor::Call(row.functions.clone()), inside)
         });
@@ -83,20 +85,28 @@ impl Rule for RemovedArgument {
                 continue;
             };
             // A row about one value of the argument (`minlength=None`) ignores the others.
-            if let (Some(change), ArgOrKeyword::Keyword(keyword)) = (&row.replace_value, argument)
-                && checker.source().slice(keyword.value.range()) != change.from
+            if let Some(change) = &row.replace_value
+                && checker.source().slice(value(argument).range()) != change.from
             {
                 continue;
             }
-            let what = match (&row.keyword, &row.to_keyword) {
-                (Some(keyword), _) => format!("`{keyword}=` of `{}`", display(&function)),
-                (None, Some(keyword)) => {
+            let what = match (&row.keyword, &row.to_keyword, &row.replace_value) {
+                (None, None, Some(change)) => {
+                    format!(
+                        "`{}` as positional argument {} of `{}`",
+                        change.from,
+                        index + 1,
+                        display(&function)
+                    )
+                }
+                (Some(keyword), _, _) => format!("`{keyword}=` of `{}`", display(&function)),
+                (None, Some(keyword), _) => {
                     format!(
                         "`{keyword}` passed positionally to `{}`",
                         display(&function)
                     )
                 }
-                (None, None) => {
+                (None, None, None) => {
                     format!(
                         "Positional argument {} of `{}`",
                         index + 1,
@@ -112,6 +122,14 @@ impl Rule for RemovedArgument {
             };
             checker.report(diagnostic);
         }
+    }
+}
+
+/// The value passed, by keyword or position.
+fn value<'a>(argument: ArgOrKeyword<'a>) -> &'a Expr {
+    match argument {
+        ArgOrKeyword::Arg(arg) => arg,
+        ArgOrKeyword::Keyword(keyword) => &keyword.value,
     }
 }
 
@@ -243,20 +261,15 @@ impl RemovedArgument {
                 )
             }
             (
-                ArgOrKeyword::Keyword(keyword),
+                argument,
                 ArgumentRow {
                     replace_value: Some(change),
                     ..
                 },
-            ) => {
-                if source.slice(keyword.value.range()) != change.from {
-                    return Err(message());
-                }
-                (
-                    vec![Edit::replace(keyword.value.range(), change.to.as_str())],
-                    format!("Use `{}`", change.to),
-                )
-            }
+            ) => (
+                vec![Edit::replace(value(argument).range(), change.to.as_str())],
+                format!("Use `{}`", change.to),
+            ),
             _ => return Err(message()),
         };
         Ok((Fix::new(edit.0), edit.1))
