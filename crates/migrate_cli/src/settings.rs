@@ -393,7 +393,7 @@ mod tests {
         // Within a layer, the more specific selector wins.
         assert_eq!(
             enabled(&[(Some(&["NP20"]), &["NP203"])]),
-            ["NP201", "NP202"]
+            ["NP201", "NP202", "NP204", "NP205"]
         );
         assert_eq!(enabled(&[(Some(&["NP203"]), &["NP2"])]), ["NP203"]);
         // A later `select` starts afresh...
@@ -404,12 +404,12 @@ mod tests {
         // ...but keeps the ignores of a layer that selected nothing.
         assert_eq!(
             enabled(&[(None, &["NP201"]), (Some(&["NP20"]), &[])]),
-            ["NP202", "NP203"]
+            ["NP202", "NP203", "NP204", "NP205"]
         );
         // A later `ignore` only removes.
         assert_eq!(
             enabled(&[(Some(&["NP20"]), &[]), (None, &["NP202"])]),
-            ["NP201", "NP203"]
+            ["NP201", "NP203", "NP204", "NP205"]
         );
         assert_eq!(
             enabled(&[(Some(&["NPY201"]), &["ALL"])]),

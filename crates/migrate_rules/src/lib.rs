@@ -5,6 +5,7 @@
 
 mod array_text;
 mod compat;
+mod dtype_slots;
 mod naming;
 mod numpy_types;
 pub mod project;
@@ -71,6 +72,17 @@ pub const RULES: &[RuleInfo] = &[
         code: rules::dtype_alias::CODE,
         name: "dtype-alias",
         summary: "A dtype alias spelled as a string that NumPy 2 no longer accepts.",
+    },
+    // The dtype family (issue 12): abstract types as dtypes, spellings whose meaning changed.
+    RuleInfo {
+        code: rules::abstract_dtype::CODE,
+        name: "abstract-dtype",
+        summary: "An abstract scalar type (`np.floating`, `np.integer`) used as a dtype, which NumPy 2.3 rejects.",
+    },
+    RuleInfo {
+        code: rules::dtype_spelling::CODE,
+        name: "dtype-spelling",
+        summary: "A dtype spelling NumPy 2 reads otherwise or deprecates (`\"i4,\"`, `(\"f8\", 1)`, `\"(2)i4,\"`, an integer `align`).",
     },
     RuleInfo {
         code: rules::array_copy_false::CODE,
@@ -156,6 +168,9 @@ pub fn rule_set(options: &Options) -> RuleSet {
             min_numpy: options.min_numpy,
         })),
         Box::new(rules::dtype_alias::DtypeAlias),
+        // The dtype family (issue 12).
+        Box::new(rules::abstract_dtype::AbstractDtype),
+        Box::new(rules::dtype_spelling::DtypeSpelling),
         Box::new(rules::array_copy_false::ArrayCopyFalse {
             min_numpy: options.min_numpy,
         }),
