@@ -3,9 +3,15 @@
 pub mod array_copy_false;
 pub mod array_protocol;
 pub mod call_shape;
+pub mod can_cast_scalar;
+pub mod cross_2d;
 pub mod doctest_name;
 pub mod dtype_alias;
+pub mod float_as_integer;
+pub mod int_out_of_bounds;
 pub mod ndarray_method;
+pub mod nonzero_0d;
 pub mod private_module;
 pub mod removed_argument;
 pub mod removed_name;
+pub mod timedelta_generic;
