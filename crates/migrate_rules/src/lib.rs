@@ -132,6 +132,16 @@ pub const RULES: &[RuleInfo] = &[
         name: "cross-2d-vectors",
         summary: "`np.cross` of 2-element vectors, which NumPy 2.5 rejects.",
     },
+    RuleInfo {
+        code: rules::array_finalize_none::CODE,
+        name: "array-finalize-none",
+        summary: "`__array_finalize__ = None` in a class body, which NumPy 2.3 rejects.",
+    },
+    RuleInfo {
+        code: rules::scalar_conversion::CODE,
+        name: "scalar-conversion",
+        summary: "`float()`, `int()` or `complex()` of an array with `ndim > 0`, which NumPy 2.4 rejects.",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -192,6 +202,10 @@ pub fn rule_set(options: &Options) -> RuleSet {
         Box::new(rules::float_as_integer::FloatAsInteger),
         Box::new(rules::timedelta_generic::TimedeltaGeneric),
         Box::new(rules::cross_2d::Cross2d),
+        Box::new(rules::array_finalize_none::ArrayFinalizeNone {
+            min_numpy: options.min_numpy,
+        }),
+        Box::new(rules::scalar_conversion::ScalarConversion),
     ];
     let rules = all
         .into_iter()

@@ -1,6 +1,7 @@
 //! One rule per file.
 
 pub mod array_copy_false;
+pub mod array_finalize_none;
 pub mod array_protocol;
 pub mod call_shape;
 pub mod can_cast_scalar;
@@ -14,4 +15,5 @@ pub mod nonzero_0d;
 pub mod private_module;
 pub mod removed_argument;
 pub mod removed_name;
+pub mod scalar_conversion;
 pub mod timedelta_generic;
