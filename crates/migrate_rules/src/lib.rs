@@ -142,6 +142,11 @@ pub const RULES: &[RuleInfo] = &[
         name: "scalar-conversion",
         summary: "`float()`, `int()` or `complex()` of an array with `ndim > 0`, which NumPy 2.4 rejects.",
     },
+    RuleInfo {
+        code: rules::tuple_result::CODE,
+        name: "tuple-result",
+        summary: "A list method or item assignment on the result of a NumPy function that returns a tuple since NumPy 2.0.",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -206,6 +211,7 @@ pub fn rule_set(options: &Options) -> RuleSet {
             min_numpy: options.min_numpy,
         }),
         Box::new(rules::scalar_conversion::ScalarConversion),
+        Box::new(rules::tuple_result::TupleResult),
     ];
     let rules = all
         .into_iter()

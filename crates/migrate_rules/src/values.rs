@@ -48,6 +48,31 @@ pub fn whole_float_literal(expr: &Expr) -> Option<i64> {
     }
 }
 
+/// A number literal, maybe signed (`1.5`, `-3`, `+2j`).
+pub fn is_signed_number(expr: &Expr) -> bool {
+    match expr {
+        Expr::NumberLiteral(_) => true,
+        Expr::UnaryOp(unary) => {
+            matches!(unary.op, UnaryOp::USub | UnaryOp::UAdd) && is_signed_number(&unary.operand)
+        }
+        _ => false,
+    }
+}
+
+/// A float literal, maybe signed (`3.0`, `-1e3`).
+pub fn is_float_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: Number::Float(_),
+            ..
+        }) => true,
+        Expr::UnaryOp(unary) => {
+            matches!(unary.op, UnaryOp::USub | UnaryOp::UAdd) && is_float_literal(&unary.operand)
+        }
+        _ => false,
+    }
+}
+
 /// Whether `expr` is provably a 0-d value: a number or bool literal, a NumPy scalar type or
 /// `np.array`/`np.asarray` called on one.
 pub fn is_zero_dimensional<'a>(checker: &Checker<'a>, expr: &'a Expr) -> bool {

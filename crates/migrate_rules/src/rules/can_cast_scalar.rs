@@ -5,6 +5,7 @@ use migrate_engine::prefilter::Triggers;
 use migrate_engine::text_size::Ranged;
 
 use crate::triggers;
+use crate::values;
 
 /// ## What it does
 /// Finds `np.can_cast(<Python number>, ...)` where the source is a number or bool literal:
@@ -55,7 +56,7 @@ impl Rule for CanCastScalar {
         let Some(from) = call.arguments.find_argument_value("from_", 0) else {
             return;
         };
-        if !is_python_number(from) {
+        if !(values::is_signed_number(from) || from.is_boolean_literal_expr()) {
             return;
         }
         checker.report(
@@ -68,14 +69,5 @@ impl Rule for CanCastScalar {
                 "Test the value against the type's limits (`np.iinfo(to).min <= x <= np.iinfo(to).max`, `np.finfo(to)` for floats), or pass a dtype",
             ),
         );
-    }
-}
-
-/// A number or bool literal, maybe signed.
-fn is_python_number(expr: &Expr) -> bool {
-    match expr {
-        Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) => true,
-        Expr::UnaryOp(unary) => is_python_number(&unary.operand),
-        _ => false,
     }
 }

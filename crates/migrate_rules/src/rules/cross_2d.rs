@@ -5,6 +5,7 @@ use migrate_engine::prefilter::Triggers;
 use migrate_engine::text_size::Ranged;
 
 use crate::triggers;
+use crate::values;
 
 /// ## What it does
 /// Finds `np.cross` of a 2-element vector written as a list or tuple of numbers:
@@ -70,13 +71,5 @@ fn is_number_pair(expr: &Expr) -> bool {
     else {
         return false;
     };
-    elts.len() == 2 && elts.iter().all(is_number)
-}
-
-fn is_number(expr: &Expr) -> bool {
-    match expr {
-        Expr::NumberLiteral(_) => true,
-        Expr::UnaryOp(unary) => is_number(&unary.operand),
-        _ => false,
-    }
+    elts.len() == 2 && elts.iter().all(values::is_signed_number)
 }

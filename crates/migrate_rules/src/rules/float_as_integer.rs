@@ -83,11 +83,14 @@ impl Rule for FloatAsInteger {
                 Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }),
             ) = arguments.find_argument_value("x", 0)
             {
-                let floats: Vec<&Expr> = elts.iter().filter(|e| is_float_literal(e)).collect();
+                let floats: Vec<&Expr> = elts
+                    .iter()
+                    .filter(|e| values::is_float_literal(e))
+                    .collect();
                 if !floats.is_empty()
                     && elts
                         .iter()
-                        .all(|e| is_float_literal(e) || values::int_literal(e).is_some())
+                        .all(|e| values::is_float_literal(e) || values::int_literal(e).is_some())
                 {
                     report(
                         checker,
@@ -106,7 +109,7 @@ impl Rule for FloatAsInteger {
         let floats: Vec<&Expr> = slots
             .iter()
             .filter_map(|(keyword, position)| arguments.find_argument_value(keyword, *position))
-            .filter(|value| is_float_literal(value))
+            .filter(|value| values::is_float_literal(value))
             .collect();
         if !floats.is_empty() {
             report(
@@ -138,21 +141,6 @@ fn report(checker: &mut Checker, function: &str, lifecycle: &str, floats: &[&Exp
             .with_help("Write the integer NumPy 1.x used"),
         None => diagnostic.with_help("Pass the integer you mean (NumPy 1.x did not always truncate: `np.tri(2.5)` was 3 by 3)"),
     });
-}
-
-/// A float literal, maybe signed.
-fn is_float_literal(expr: &Expr) -> bool {
-    match expr {
-        Expr::NumberLiteral(ast::ExprNumberLiteral {
-            value: ast::Number::Float(_),
-            ..
-        }) => true,
-        Expr::UnaryOp(unary) => {
-            matches!(unary.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd)
-                && is_float_literal(&unary.operand)
-        }
-        _ => false,
-    }
 }
 
 /// From the bytes alone, whether arguments may hold a float literal: a digit next to a `.`

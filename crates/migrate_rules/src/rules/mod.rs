@@ -17,3 +17,4 @@ pub mod removed_argument;
 pub mod removed_name;
 pub mod scalar_conversion;
 pub mod timedelta_generic;
+pub mod tuple_result;
