@@ -16,6 +16,7 @@ pub mod table;
 mod table_rule;
 mod template;
 mod triggers;
+mod values;
 pub mod version;
 
 use migrate_engine::checker::{Rule, RuleSet};
@@ -125,6 +126,52 @@ pub const RULES: &[RuleInfo] = &[
         name: "doctest-name",
         summary: "A removed NumPy name in a doctest example.",
     },
+    // Values the source shows (NP231-NP239, branch value-family).
+    RuleInfo {
+        code: rules::int_out_of_bounds::CODE,
+        name: "int-out-of-bounds",
+        summary: "A Python int literal out of bounds for the fixed-width integer dtype it is converted to (NEP 50).",
+    },
+    RuleInfo {
+        code: rules::nonzero_0d::CODE,
+        name: "nonzero-0d",
+        summary: "`nonzero` of a provably 0-d value, which NumPy 2.1 rejects.",
+    },
+    RuleInfo {
+        code: rules::can_cast_scalar::CODE,
+        name: "can-cast-python-scalar",
+        summary: "`np.can_cast` of a Python number literal, which NumPy 2.0 rejects (NEP 50).",
+    },
+    RuleInfo {
+        code: rules::float_as_integer::CODE,
+        name: "float-as-integer",
+        summary: "A float literal where NumPy 2 wants an integer (`np.tri(3.0)`, `np.rot90(a, 1.0)`, `np.bincount` of floats).",
+    },
+    RuleInfo {
+        code: rules::timedelta_generic::CODE,
+        name: "timedelta-generic-unit",
+        summary: "`np.timedelta64` without a unit (the `generic` unit NumPy 2.5 deprecates).",
+    },
+    RuleInfo {
+        code: rules::cross_2d::CODE,
+        name: "cross-2d-vectors",
+        summary: "`np.cross` of 2-element vectors, which NumPy 2.5 rejects.",
+    },
+    RuleInfo {
+        code: rules::array_finalize_none::CODE,
+        name: "array-finalize-none",
+        summary: "`__array_finalize__ = None` in a class body, which NumPy 2.3 rejects.",
+    },
+    RuleInfo {
+        code: rules::scalar_conversion::CODE,
+        name: "scalar-conversion",
+        summary: "`float()`, `int()` or `complex()` of an array with `ndim > 0`, which NumPy 2.4 rejects.",
+    },
+    RuleInfo {
+        code: rules::tuple_result::CODE,
+        name: "tuple-result",
+        summary: "A list method or item assignment on the result of a NumPy function that returns a tuple since NumPy 2.0.",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -185,6 +232,18 @@ pub fn rule_set(options: &Options) -> RuleSet {
         Box::new(rules::ufunc_argument::UfuncArgument {
             min_numpy: options.min_numpy,
         }),
+        // Values the source shows (NP231-NP239, branch value-family).
+        Box::new(rules::int_out_of_bounds::IntOutOfBounds),
+        Box::new(rules::nonzero_0d::Nonzero0d),
+        Box::new(rules::can_cast_scalar::CanCastScalar),
+        Box::new(rules::float_as_integer::FloatAsInteger),
+        Box::new(rules::timedelta_generic::TimedeltaGeneric),
+        Box::new(rules::cross_2d::Cross2d),
+        Box::new(rules::array_finalize_none::ArrayFinalizeNone {
+            min_numpy: options.min_numpy,
+        }),
+        Box::new(rules::scalar_conversion::ScalarConversion),
+        Box::new(rules::tuple_result::TupleResult),
     ];
     let rules = all
         .into_iter()

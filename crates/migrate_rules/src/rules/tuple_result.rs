@@ -1,0 +1,137 @@
+use migrate_engine::assignments::Assigned;
+use migrate_engine::ast::{Expr, Stmt};
+use migrate_engine::checker::{Checker, Rule};
+use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::prefilter::Triggers;
+use migrate_engine::text_size::{Ranged, TextRange};
+
+use crate::triggers;
+
+/// ## What it does
+/// Finds a list method or an item assignment on a name bound only to the result of a NumPy
+/// function that returns a tuple since NumPy 2.0: `np.meshgrid`, `np.broadcast_arrays`,
+/// `np.atleast_1d`/`2d`/`3d` of several arrays. (`np.gradient` returns a tuple only for
+/// arrays of more than one dimension, which the source does not show: left alone.)
+///
+/// ## Why is this bad?
+/// These functions returned lists in NumPy 1.x; from NumPy 2.0 they return tuples, so
+/// `grids.append(...)` raises `AttributeError` and `grids[0] = ...` raises `TypeError`.
+///
+/// ## Example
+/// ```python
+/// grids = np.meshgrid(x, y)
+/// grids.append(z)
+/// ```
+///
+/// Use instead:
+/// ```python
+/// grids = list(np.meshgrid(x, y))
+/// grids.append(z)
+/// ```
+///
+/// ## Fix
+/// None: the change belongs where the name is bound, which may be far from its use.
+/// Reported, with the replacement (`list(...)`, what NumPy 1.x returned).
+pub struct TupleResult;
+
+pub const CODE: &str = "NP239";
+
+const TUPLE_FUNCTIONS: &[&str] = &[
+    "numpy.meshgrid",
+    "numpy.broadcast_arrays",
+    "numpy.atleast_1d",
+    "numpy.atleast_2d",
+    "numpy.atleast_3d",
+];
+
+/// Methods of `list` that `tuple` lacks.
+const LIST_METHODS: &[&str] = &[
+    "append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear",
+];
+
+impl Rule for TupleResult {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        Some(Triggers::any(vec![triggers::references(TUPLE_FUNCTIONS)]))
+    }
+
+    fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
+        let Expr::Call(call) = expr else {
+            return;
+        };
+        let Expr::Attribute(method) = &*call.func else {
+            return;
+        };
+        if LIST_METHODS.contains(&method.attr.as_str()) {
+            report(
+                checker,
+                &method.value,
+                call.range(),
+                &format!("`.{}()`", method.attr),
+            );
+        }
+    }
+
+    fn stmt<'a>(&self, checker: &mut Checker<'a>, stmt: &'a Stmt) {
+        let targets = match stmt {
+            Stmt::Assign(assign) => &assign.targets[..],
+            Stmt::Delete(delete) => &delete.targets[..],
+            _ => return,
+        };
+        for target in targets {
+            if let Expr::Subscript(subscript) = target {
+                report(
+                    checker,
+                    &subscript.value,
+                    target.range(),
+                    "item assignment or deletion",
+                );
+            }
+        }
+    }
+}
+
+fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, what: &str) {
+    let Expr::Name(name) = receiver else {
+        return;
+    };
+    let Some(function) = tuple_source(checker, &name.id) else {
+        return;
+    };
+    checker.report(
+        Diagnostic::new(
+            CODE,
+            format!(
+                "{what} on the result of `{function}`, a tuple since NumPy 2.0 (a list before)"
+            ),
+            range,
+        )
+        .with_help(format!(
+            "Bind `list({function}(...))`, what NumPy 1.x returned"
+        )),
+    );
+}
+
+/// The function (`np.meshgrid`) whose tuple result is every binding of `name`.
+fn tuple_source(checker: &Checker, name: &str) -> Option<String> {
+    let assigned = checker.assignments(name)?;
+    let mut function = None;
+    for assigned in &assigned {
+        let Assigned::Value(Expr::Call(call)) = assigned else {
+            return None;
+        };
+        let qualified = checker.qualified_name(&call.func)?;
+        let several = !qualified.starts_with("numpy.atleast_") || call.arguments.args.len() > 1;
+        if !TUPLE_FUNCTIONS.contains(&qualified.as_str())
+            || !several
+            || call.arguments.args.iter().any(Expr::is_starred_expr)
+        {
+            return None;
+        }
+        function = Some(crate::naming::display(&qualified));
+    }
+    function
+}
