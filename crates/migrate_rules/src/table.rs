@@ -60,6 +60,10 @@ pub struct NameRow {
     pub keywords: Option<Vec<String>>,
     /// With `expr`: fixed only as the value of this keyword argument.
     pub keyword: Option<String>,
+    /// With `call`: fixed only where every positional argument is provably a class
+    /// (`type(x)`, `int`, `np.float64`, a name bound by `class`).
+    #[serde(default)]
+    pub classes: bool,
     /// The oldest NumPy on which the fixed code runs.
     pub fix_since: Option<Version>,
     pub message: Option<String>,
@@ -157,6 +161,7 @@ impl PrivateModuleRow {
             subscript_call: name.subscript_call.clone(),
             keywords: name.keywords.clone(),
             keyword: name.keyword.clone(),
+            classes: name.classes,
             message: name.message.clone(),
             ..self.member_row(member, name.replace.clone(), name.fix_since)
         }
@@ -182,6 +187,7 @@ impl PrivateModuleRow {
             subscript_call: None,
             keywords: None,
             keyword: None,
+            classes: false,
             fix_since,
             message: self.message.clone(),
             example: None,
@@ -374,6 +380,9 @@ impl Tables {
             }
             if row.keyword.is_some() && row.expr.is_none() {
                 return Err(format!("`{}`: `keyword` needs `expr`", row.path));
+            }
+            if row.classes && row.call.is_none() {
+                return Err(format!("`{}`: `classes` needs `call`", row.path));
             }
             if names_by_path.insert(row.path.clone(), index).is_some() {
                 return Err(format!("`{}` is listed twice", row.path));

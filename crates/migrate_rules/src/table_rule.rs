@@ -17,6 +17,7 @@ use migrate_engine::prefilter::Triggers;
 
 use crate::compat::in_compat_branch;
 use crate::naming::{self, display};
+use crate::numpy_types::is_class;
 use crate::table::{self, NameRow, PrivateModuleRow, tables};
 use crate::template::{self, Values};
 use crate::triggers;
@@ -709,10 +710,10 @@ impl TableRule {
     }
 
     /// The fix of one use, given where it stands.
-    fn fix_use(
+    fn fix_use<'a>(
         &self,
-        checker: &Checker,
-        reference: &Reference,
+        checker: &Checker<'a>,
+        reference: &Reference<'a>,
         index: usize,
         expr: &Expr,
         row: &NameRow,
@@ -850,6 +851,13 @@ impl TableRule {
                         }
                     }
                 };
+                if row.classes
+                    && !call.is_some_and(|call| {
+                        call.arguments.args.iter().all(|arg| is_class(checker, arg))
+                    })
+                {
+                    return Err(row.message.clone().unwrap_or_default());
+                }
                 let numpy = if template::uses_numpy(template) {
                     Some(numpy()?)
                 } else {
