@@ -33,6 +33,11 @@ pub enum Fix<'t> {
 pub struct Example {
     pub before: String,
     pub after: Option<String>,
+    /// A floor below the fix's `fix_since` (`"1.24"`), ...
+    pub floor: Option<Version>,
+    /// ... and what `migrate --fix --min-numpy <floor>` makes of `before`: a form that runs
+    /// on that floor's NumPy and on NumPy 2.
+    pub floor_after: Option<String>,
 }
 
 /// A name that NumPy 2 removed, renamed, moved or deprecated: a `[[name]]` row (rule
@@ -281,6 +286,9 @@ pub struct ExampleRow {
     pub before: String,
     /// What `migrate --fix` makes of `before`; absent when it is reported, not fixed.
     pub after: Option<String>,
+    /// As for [`Example`].
+    pub floor: Option<Version>,
+    pub floor_after: Option<String>,
 }
 
 /// Since which NumPy a module can be imported by its own name (`import numpy.exceptions`).
