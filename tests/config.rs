@@ -85,11 +85,11 @@ fn the_command_line_overrides_the_file() {
     );
     write(root, "a.py", SOURCE);
 
-    // The file's floor: `np.trapz` cannot become `np.trapezoid` (NumPy 2.0).
+    // The file's floor: `np.trapz` becomes `trapezoid` of a compatibility import (NumPy 2.0).
     let run = concise(root, &["a.py"]);
     assert!(
         run.stdout
-            .contains("`np.trapezoid` needs NumPy >= 2.0, and this project supports NumPy 1.22"),
+            .contains("Import `np.trapezoid` where it exists (NumPy >= 2.0), else `np.trapz`"),
         "{}",
         run.stdout
     );

@@ -22,6 +22,10 @@
 //!    it is removed or deprecated there, as 2. asks of rows without one.
 //! 6. `fix_since` holds: when it is 1.26 or older (or absent: every 1.x), the fixed source also
 //!    runs under NumPy 1.26 and prints the same.
+//! 7. An example with a `floor` below `fix_since` (a compatibility form that works from the
+//!    floor up): `--fix --min-numpy <floor>` makes `floor_after`, which runs under NumPy 1.26
+//!    (1.23 too for a floor below 1.25) and NumPy 2 and prints what `before` printed. Such
+//!    rows skip 3.
 //!
 //! All failures are collected and reported together, row by row.
 //!
@@ -79,6 +83,8 @@ struct Row {
     fix_since: Option<Version>,
     before: String,
     after: Option<String>,
+    /// A floor below `fix_since` and what `--fix` makes of `before` for it (`floor_after`).
+    floor: Option<(Version, String)>,
 }
 
 impl Row {
@@ -142,6 +148,7 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
         fix_since: None,
         before: String::new(),
         after: None,
+        floor: None,
     };
 
     let mut rows = Vec::new();
@@ -158,7 +165,9 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
                 fix_since: row.fix_since,
                 ..base(at, row.path.clone(), "NP201", mentions)
             },
-            row.example.as_ref().map(|e| (&e.before, &e.after)),
+            row.example
+                .as_ref()
+                .map(|e| (&e.before, &e.after, floor_of(e.floor, &e.floor_after))),
         ));
     }
     for row in &tables.dtype_strings {
@@ -175,7 +184,9 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
                     format!("\"{}\"", row.old),
                 )
             },
-            row.example.as_ref().map(|e| (&e.before, &e.after)),
+            row.example
+                .as_ref()
+                .map(|e| (&e.before, &e.after, floor_of(e.floor, &e.floor_after))),
         ));
     }
     for row in &tables.private_modules {
@@ -189,7 +200,7 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
                 deprecated: row.deprecated,
                 ..base(at, row.path.clone(), "NP202", mentions)
             },
-            example.map(|e| (&e.before, &e.after)),
+            example.map(|e| (&e.before, &e.after, floor_of(e.floor, &e.floor_after))),
         ));
     }
     for row in &tables.arguments {
@@ -214,7 +225,9 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
                 fix_since: row.fix_since,
                 ..base(names_table(key), label, "NP214", mentions)
             },
-            row.example.as_ref().map(|e| (&e.before, &e.after)),
+            row.example
+                .as_ref()
+                .map(|e| (&e.before, &e.after, floor_of(e.floor, &e.floor_after))),
         ));
     }
     for row in &tables.examples {
@@ -230,7 +243,11 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
                 deprecated: row.deprecated,
                 ..base(at, format!("example \"{}\"", row.name), code, String::new())
             },
-            Some((&row.before, &row.after)),
+            Some((
+                &row.before,
+                &row.after,
+                floor_of(row.floor, &row.floor_after),
+            )),
         ));
     }
 
@@ -239,7 +256,7 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
     let rows = rows
         .into_iter()
         .filter_map(|(mut row, example)| {
-            let Some((before, after)) = example else {
+            let Some((before, after, floor)) = example else {
                 failures.add(&row, "has no `example`: nothing proves it".to_string());
                 return None;
             };
@@ -249,12 +266,28 @@ fn load_rows(failures: &mut Failures) -> (Vec<Row>, usize) {
             if !row.fixable && after.is_some() {
                 failures.add(&row, "has `example.after` but no fix".to_string());
             }
+            match floor {
+                Ok(floor) => row.floor = floor,
+                Err(why) => failures.add(&row, why),
+            }
             row.before = before.clone();
             row.after = after.clone();
             Some(row)
         })
         .collect();
     (rows, total)
+}
+
+/// `floor` and `floor_after` of an example: both or neither.
+fn floor_of(
+    floor: Option<Version>,
+    floor_after: &Option<String>,
+) -> Result<Option<(Version, String)>, String> {
+    match (floor, floor_after) {
+        (Some(floor), Some(after)) => Ok(Some((floor, after.clone()))),
+        (None, None) => Ok(None),
+        _ => Err("`floor` and `floor_after` go together".to_string()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,6 +371,8 @@ struct Migrated {
     check: Run,
     /// `--fix -` and `-` with `--min-numpy 1.24`, for rows whose fix needs a newer NumPy.
     gated: Option<(Run, Run)>,
+    /// `--fix -` with `--min-numpy` the example's `floor`.
+    floor_fix: Option<Run>,
 }
 
 impl Migrated {
@@ -368,9 +403,14 @@ fn migrate_rows(rows: &[Row]) -> Vec<Migrated> {
     parallel_map(rows, |row| Migrated {
         fix: run(&["--fix", "-"], &row.before, MIN_NUMPY),
         check: run(&["-"], &row.before, MIN_NUMPY),
+        floor_fix: row
+            .floor
+            .as_ref()
+            .map(|(floor, _)| run(&["--fix", "-"], &row.before, &floor.to_string())),
+        // A row with a `floor` example proves its form below `fix_since` (7.) instead.
         gated: row
             .fix_since
-            .filter(|since| *since > GATED_MIN_NUMPY)
+            .filter(|since| *since > GATED_MIN_NUMPY && row.floor.is_none())
             .map(|_| {
                 (
                     run(&["--fix", "-"], &row.before, &gated),
@@ -497,6 +537,8 @@ enum Snippet {
     Before,
     /// What `migrate --fix` made of it.
     Fixed,
+    /// What `migrate --fix --min-numpy <floor>` made of it.
+    FloorFixed,
 }
 
 #[derive(Serialize)]
@@ -595,11 +637,28 @@ fn plan(rows: &[Row], migrated: &[Migrated]) -> Vec<(usize, Snippet, Numpy)> {
         if row.old_numpy() == Numpy::V1_23 {
             plan.push((index, Snippet::Before, Numpy::V1_23));
         }
+        if let Some((floor, _)) = &row.floor
+            && migrated.floor_fix.as_ref().is_some_and(|run| run.code <= 1)
+        {
+            let below_1_25 = *floor < Version::new(1, 25);
+            if below_1_25 && row.old_numpy() != Numpy::V1_23 {
+                plan.push((index, Snippet::Before, Numpy::V1_23));
+            }
+            for numpy in [Numpy::V1_26, Numpy::V2] {
+                plan.push((index, Snippet::FloorFixed, numpy));
+            }
+            if below_1_25 {
+                plan.push((index, Snippet::FloorFixed, Numpy::V1_23));
+            }
+        }
         if row.fixable && migrated.fixed_source().is_some() {
             plan.push((index, Snippet::Fixed, Numpy::V2));
-            if row
-                .fix_since
-                .is_none_or(|since| since <= Version::new(1, 26))
+            // An example with a `floor` and no `fix_since` proves its 1.x form through 7.
+            let floor_only = row.fix_since.is_none() && row.floor.is_some();
+            if !floor_only
+                && row
+                    .fix_since
+                    .is_none_or(|since| since <= Version::new(1, 26))
             {
                 plan.push((index, Snippet::Fixed, Numpy::V1_26));
             }
@@ -632,6 +691,11 @@ fn run_snippets(rows: &[Row], migrated: &[Migrated]) -> Runs {
                             source: match snippet {
                                 Snippet::Before => &rows[index].before,
                                 Snippet::Fixed => migrated[index].fixed_source().expect("planned"),
+                                Snippet::FloorFixed => migrated[index]
+                                    .floor_fix
+                                    .as_ref()
+                                    .map(|run| run.stdout.as_str())
+                                    .expect("planned"),
                             },
                             deprecation_errors: numpy.deprecation_errors(),
                         })
@@ -677,6 +741,7 @@ fn run_snippets(rows: &[Row], migrated: &[Migrated]) -> Runs {
             let (index, snippet) = outcome.id.split_once(':').expect("an id row:snippet");
             let snippet = match snippet {
                 "Before" => Snippet::Before,
+                "FloorFixed" => Snippet::FloorFixed,
                 _ => Snippet::Fixed,
             };
             let index = index.parse().expect("a row index");
@@ -1042,6 +1107,71 @@ fn check_fix_since(index: usize, row: &Row, runs: &Runs, failures: &mut Failures
     }
 }
 
+/// 7. With a `floor` below `fix_since`: `migrate --fix --min-numpy <floor>` makes exactly
+///    `floor_after` of `before`, which runs under NumPy 1.26 (and 1.23 for a floor below 1.25)
+///    and under NumPy 2 (with the warning filter), printing what `before` printed under 1.x.
+fn check_floor(index: usize, row: &Row, migrated: &Migrated, runs: &Runs, failures: &mut Failures) {
+    let (Some((floor, floor_after)), Some(fix)) = (&row.floor, &migrated.floor_fix) else {
+        return;
+    };
+    if fix.code > 1 {
+        failures.add(
+            row,
+            format!(
+                "`migrate --fix - --min-numpy {floor}` failed: {}",
+                describe_run(fix)
+            ),
+        );
+        return;
+    }
+    if &fix.stdout != floor_after {
+        failures.add(
+            row,
+            format!(
+                "`migrate --fix - --min-numpy {floor}` does not make `floor_after` of `before` \
+                 ({}).\nexpected (`floor_after`):\n{}\nactual:\n{}",
+                first_difference(floor_after, &fix.stdout),
+                block(floor_after),
+                block(&fix.stdout)
+            ),
+        );
+    }
+    let mut numpys = vec![Numpy::V1_26, Numpy::V2];
+    if *floor < Version::new(1, 25) {
+        numpys.push(Numpy::V1_23);
+    }
+    for numpy in numpys {
+        let reference_numpy = match numpy {
+            Numpy::V1_23 => Numpy::V1_23,
+            _ => row.old_numpy(),
+        };
+        let reference = runs.expect(index, Snippet::Before, reference_numpy);
+        let fixed = runs.expect(index, Snippet::FloorFixed, numpy);
+        if !fixed.ok() {
+            failures.add(
+                row,
+                format!(
+                    "the source fixed for floor {floor} fails under {}: {}",
+                    runs.name(numpy),
+                    fixed.describe()
+                ),
+            );
+        } else if reference.ok() && fixed.stdout != reference.stdout {
+            failures.add(
+                row,
+                format!(
+                    "the source fixed for floor {floor} under {} prints something else than \
+                     `before` under {}.\nexpected:\n{}\nactual:\n{}",
+                    runs.name(numpy),
+                    runs.name(reference_numpy),
+                    block(&reference.stdout),
+                    block(&fixed.stdout)
+                ),
+            );
+        }
+    }
+}
+
 #[test]
 fn every_row_of_the_table_holds_under_real_numpy() {
     let started = Instant::now();
@@ -1060,6 +1190,7 @@ fn every_row_of_the_table_holds_under_real_numpy() {
         check_removed_before_1_25(index, row, &runs, &mut failures);
         check_fixed_row_breaks_on_numpy2(index, row, &runs, &mut failures);
         check_fix_since(index, row, &runs, &mut failures);
+        check_floor(index, row, migrated, &runs, &mut failures);
     }
     eprintln!(
         "oracle: {} rows, {} snippet runs under {}; migrate {:.1?}, total {:.1?}",

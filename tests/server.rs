@@ -195,7 +195,8 @@ fn edits_of<'a>(action: &'a Value, uri: &str) -> &'a [Value] {
 #[test]
 fn python_file_diagnostics_quick_fixes_fix_all_changes_and_close() {
     let dir = tempfile::tempdir().unwrap();
-    // The project's floor, from pyproject: `np.trapz` needs 2.0 to be fixed, so it is not.
+    // The project's floor, from pyproject: `np.exceptions` needs 1.25, so the name that only
+    // ever existed there is not fixed.
     std::fs::write(
         dir.path().join("pyproject.toml"),
         "[project]\nname = \"p\"\ndependencies = [\"numpy>=1.22\"]\n",
@@ -215,7 +216,7 @@ fn python_file_diagnostics_quick_fixes_fix_all_changes_and_close() {
 
     let uri = file_uri(&dir.path().join("a.py"));
     // `😀` is two UTF-16 code units and four bytes: columns are counted in UTF-16.
-    let text = "import numpy as np\ns = '😀'; x = np.float_(1)\ny = np.trapz([1, 2])\n";
+    let text = "import numpy as np\ns = '😀'; x = np.float_(1)\ny = np.DTypePromotionError\n";
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
@@ -230,8 +231,11 @@ fn python_file_diagnostics_quick_fixes_fix_all_changes_and_close() {
         diagnostics[0]["message"],
         "`np.float_` was removed in NumPy 2.0. Replace with `np.float64`"
     );
-    let trapz = diagnostics[1]["message"].as_str().unwrap();
-    assert!(trapz.starts_with("`np.trapz` was deprecated"), "{trapz}");
+    let newer = diagnostics[1]["message"].as_str().unwrap();
+    assert!(
+        newer.starts_with("`np.DTypePromotionError` is not"),
+        "{newer}"
+    );
 
     // A quick fix for the finding under the cursor, none for the unfixable one.
     let actions = code_actions(
@@ -279,7 +283,7 @@ fn python_file_diagnostics_quick_fixes_fix_all_changes_and_close() {
     assert_eq!(actions[0]["kind"], "source.fixAll.migrate");
     assert_eq!(
         apply(&text, edits_of(&actions[0], &uri)),
-        "import numpy as np\ns = '😀'; x = np.float64(1)\ny = np.trapz([1, 2])\nz = np.nan\n"
+        "import numpy as np\ns = '😀'; x = np.float64(1)\ny = np.DTypePromotionError\nz = np.nan\n"
     );
 
     // A whole-text change (as a full-sync client sends), then save.
@@ -301,7 +305,7 @@ fn python_file_diagnostics_quick_fixes_fix_all_changes_and_close() {
         json!({"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]}),
     );
     assert_eq!(client.diagnostics(&uri).len(), 3);
-    // The project is read again: with a NumPy 2 floor, `np.trapz` gets its fix.
+    // The project is read again: with a NumPy 2 floor, `np.DTypePromotionError` gets its fix.
     std::fs::write(
         dir.path().join("pyproject.toml"),
         "[project]\nname = \"p\"\ndependencies = [\"numpy>=2\"]\n",
@@ -312,16 +316,19 @@ fn python_file_diagnostics_quick_fixes_fix_all_changes_and_close() {
         json!({"textDocument": {"uri": uri}}),
     );
     assert_eq!(client.diagnostics(&uri).len(), 3);
-    let trapz = code_actions(
+    let newer = code_actions(
         &mut client,
         &uri,
         range((2, 6), (2, 6)),
         Some(&["quickfix"]),
     );
-    assert_eq!(trapz.len(), 1, "{trapz:?}");
+    assert_eq!(newer.len(), 1, "{newer:?}");
     assert_eq!(
-        apply(&text, edits_of(&trapz[0], &uri)),
-        text.replace("np.trapz", "np.trapezoid")
+        apply(&text, edits_of(&newer[0], &uri)),
+        text.replace(
+            "np.DTypePromotionError",
+            "np.exceptions.DTypePromotionError"
+        )
     );
     client.notify(
         "textDocument/didClose",

@@ -11,7 +11,11 @@ pub enum Assigned<'a> {
     Value(&'a Expr),
     /// A parameter or an annotated name without a value: its annotation, if any.
     Annotated(Option<&'a Expr>),
-    /// Any other binding: an import, a loop target, unpacking, `with ... as`, `+=`, ...
+    /// `class name: ...`.
+    Class,
+    /// `import name`, `from module import name`, or a `*` import that may bind it.
+    Import,
+    /// Any other binding: a function, a loop target, unpacking, `with ... as`, `+=`, ...
     Other,
 }
 
@@ -96,10 +100,14 @@ impl Collector<'_, '_> {
 impl<'a> Visitor<'a> for Collector<'_, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
-            Stmt::FunctionDef(ast::StmtFunctionDef { name, .. })
-            | Stmt::ClassDef(ast::StmtClassDef { name, .. }) => {
+            Stmt::FunctionDef(ast::StmtFunctionDef { name, .. }) => {
                 if name.as_str() == self.name {
                     self.found.push(Assigned::Other);
+                }
+            }
+            Stmt::ClassDef(ast::StmtClassDef { name, .. }) => {
+                if name.as_str() == self.name {
+                    self.found.push(Assigned::Class);
                 }
             }
             Stmt::Assign(assign) => {
@@ -125,7 +133,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                         |asname| asname.as_str(),
                     );
                     if bound == self.name {
-                        self.found.push(Assigned::Other);
+                        self.found.push(Assigned::Import);
                     }
                 }
             }
@@ -133,7 +141,7 @@ impl<'a> Visitor<'a> for Collector<'_, 'a> {
                 for alias in &import.names {
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
                     if bound.as_str() == self.name || &alias.name == "*" {
-                        self.found.push(Assigned::Other);
+                        self.found.push(Assigned::Import);
                     }
                 }
             }
@@ -223,6 +231,8 @@ mod tests {
                             annotation.map_or("-", |a| &source[a.range()])
                         )
                     }
+                    Assigned::Class => "class".to_string(),
+                    Assigned::Import => "import".to_string(),
                     Assigned::Other => "other".to_string(),
                 })
                 .collect(),
@@ -237,6 +247,7 @@ mod tests {
 import numpy as np
 a = np.zeros(3)
 b, c = 1, 2
+class K: pass
 def f(x: np.ndarray, y):
     z = np.ones(2)
     z += 1
@@ -246,6 +257,8 @@ def g():
 ";
         assert_eq!(kinds(source, "a", None).unwrap(), ["value np.zeros(3)"]);
         assert_eq!(kinds(source, "b", None).unwrap(), ["other"]);
+        assert_eq!(kinds(source, "np", None).unwrap(), ["import"]);
+        assert_eq!(kinds(source, "K", None).unwrap(), ["class"]);
         assert_eq!(
             kinds(source, "x", Some("f")).unwrap(),
             ["annotated np.ndarray"]

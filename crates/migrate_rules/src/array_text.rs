@@ -17,30 +17,15 @@ pub fn may_assign_array_attribute(source: &str, starts: &[usize]) -> bool {
         let end = identifier_end(bytes, **start);
         assigned_after(bytes, end) && !in_comment(bytes, **start)
     });
-    may_be_attributes_of_arrays(source, assigned, true)
-}
-
-/// From the bytes alone, whether one of the method names at `starts` may be called on what
-/// [`is_numpy_array`] may prove an array (see [`may_assign_array_attribute`]).
-pub fn may_call_method_of_array(source: &str, starts: &[usize]) -> bool {
-    let bytes = source.as_bytes();
-    let called = starts.iter().filter(|start| {
-        let end = identifier_end(bytes, **start);
-        bytes.get(skip_to_operator(bytes, end, true)) == Some(&b'(') && !in_comment(bytes, **start)
-    });
-    may_be_attributes_of_arrays(source, called, false)
+    may_be_attributes_of_arrays(source, assigned)
 }
 
 /// Whether one of the attributes at `starts` may be that of an array: of a call, a `.T`, or
-/// a name (or a subscript of one) that the file binds to what may be an array. With
-/// `statement`, the receiver must be where an assignment statement may start.
-fn may_be_attributes_of_arrays<'a>(
-    source: &str,
-    starts: impl Iterator<Item = &'a usize>,
-    statement: bool,
-) -> bool {
+/// a name (or a subscript of one) that the file binds to what may be an array, where an
+/// assignment statement may start.
+fn may_be_attributes_of_arrays<'a>(source: &str, starts: impl Iterator<Item = &'a usize>) -> bool {
     let bytes = source.as_bytes();
-    let may_start = |at: usize| !statement || starts_target(bytes, last_before(bytes, at));
+    let may_start = |at: usize| starts_target(bytes, last_before(bytes, at));
     let mut names = Vec::new();
     for &start in starts {
         let Some((dot, _)) = last_before(bytes, start) else {
@@ -770,21 +755,5 @@ mod tests {
         assert!(!may_define(
             "class A:\n    def __array__(self, * args, ** kw):"
         ));
-    }
-
-    #[test]
-    fn calls_on_what_may_be_an_array_from_the_bytes() {
-        let may_call = |source: &str| {
-            let starts: Vec<usize> = source.match_indices("tostring").map(|(at, _)| at).collect();
-            may_call_method_of_array(source, &starts)
-        };
-        assert!(may_call("a = np.zeros(3)\nb = a.tostring()"));
-        assert!(may_call("b = np.zeros(3).tostring()"));
-        assert!(may_call(
-            "def f(a: np.ndarray):\n    return (a\n  .tostring)()"
-        ));
-        assert!(!may_call("header = Header()\nheader.tostring()"));
-        assert!(!may_call("a = np.zeros(3)\nb = self.header.tostring()"));
-        assert!(!may_call("a = np.zeros(3)\nb = a.tostring"));
     }
 }

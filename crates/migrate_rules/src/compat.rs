@@ -24,9 +24,13 @@ use crate::table::{Fix, NameRow};
 /// Whether `at` is in an `except ImportError/AttributeError` handler whose `try` body, or in a
 /// branch of a version test whose other branch, already spells the replacement of `row`.
 pub fn in_compat_branch(checker: &Checker, at: TextSize, row: &NameRow) -> bool {
-    let Some(marker) = replacement_marker(row) else {
-        return false;
-    };
+    replacement_marker(row).is_some_and(|marker| spelled_elsewhere(checker, at, marker))
+}
+
+/// Whether `at` is in an `except ImportError/AttributeError` handler whose `try` body, or in a
+/// branch of a version test whose other branch, spells the word `marker` (`tobytes` for
+/// `.tostring()`).
+pub fn spelled_elsewhere(checker: &Checker, at: TextSize, marker: &str) -> bool {
     let source = checker.source();
     let mentions = |body: &[Stmt]| match (body.first(), body.last()) {
         (Some(first), Some(last)) => contains_word(

@@ -1,6 +1,6 @@
 //! Proving that an expression is a NumPy array (or a NumPy scalar), from what it is built
 //! with: `np.zeros(3)`, `np.asarray(x).T`, `a[0]` of such an array, or a name bound only to
-//! such values or annotated `np.ndarray` / `npt.NDArray[...]`.
+//! such values or annotated `np.ndarray` / `npt.NDArray[...]`; or that it is a class.
 
 use migrate_engine::assignments::Assigned;
 use migrate_engine::ast::Expr;
@@ -156,7 +156,10 @@ fn is_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
                     Assigned::Annotated(Some(annotation)) => {
                         is_array_annotation(checker, annotation)
                     }
-                    Assigned::Annotated(None) | Assigned::Other => false,
+                    Assigned::Annotated(None)
+                    | Assigned::Class
+                    | Assigned::Import
+                    | Assigned::Other => false,
                 })
         }
         _ => false,
@@ -216,5 +219,111 @@ fn is_dtype_within<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> boo
                     .all(|assigned| matches!(assigned, Assigned::Value(value) if is_dtype_within(checker, value, depth + 1)))
         }),
         _ => false,
+    }
+}
+
+/// NumPy's scalar types, abstract and concrete, under names every NumPy from 1.x to 2.x has.
+const SCALAR_TYPES: &[&str] = &[
+    "generic",
+    "number",
+    "integer",
+    "signedinteger",
+    "unsignedinteger",
+    "inexact",
+    "floating",
+    "complexfloating",
+    "flexible",
+    "character",
+    "bool_",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "intc",
+    "uintc",
+    "intp",
+    "uintp",
+    "int_",
+    "uint",
+    "byte",
+    "ubyte",
+    "short",
+    "ushort",
+    "longlong",
+    "ulonglong",
+    "float16",
+    "float32",
+    "float64",
+    "half",
+    "single",
+    "double",
+    "longdouble",
+    "complex64",
+    "complex128",
+    "csingle",
+    "cdouble",
+    "clongdouble",
+    "str_",
+    "bytes_",
+    "void",
+    "object_",
+    "datetime64",
+    "timedelta64",
+];
+
+/// Builtin classes, by name.
+const BUILTIN_CLASSES: &[&str] = &[
+    "int",
+    "float",
+    "complex",
+    "bool",
+    "str",
+    "bytes",
+    "bytearray",
+    "memoryview",
+    "object",
+    "list",
+    "tuple",
+    "dict",
+    "set",
+    "frozenset",
+    "type",
+    "range",
+    "slice",
+];
+
+/// Whether `expr` is provably a class: `type(x)`, a builtin class (`int`), a NumPy scalar
+/// type (`np.float64`, `np.integer`), or a name bound only by `class` statements.
+pub fn is_class<'a>(checker: &Checker<'a>, expr: &'a Expr) -> bool {
+    let builtin = |name: &str| checker.model().is_builtin_visible(name);
+    match expr {
+        Expr::Call(call) => {
+            matches!(&*call.func, Expr::Name(func) if func.id.as_str() == "type" && builtin("type"))
+                && call.arguments.keywords.is_empty()
+                && matches!(&call.arguments.args[..], [arg] if !arg.is_starred_expr())
+        }
+        Expr::Name(name) if BUILTIN_CLASSES.contains(&name.id.as_str()) && builtin(&name.id) => {
+            true
+        }
+        _ => {
+            if let Some(qualified) = checker.qualified_name(expr) {
+                return qualified
+                    .strip_prefix("numpy.")
+                    .is_some_and(|name| SCALAR_TYPES.contains(&name));
+            }
+            let Expr::Name(name) = expr else {
+                return false;
+            };
+            checker.assignments(&name.id).is_some_and(|assigned| {
+                !assigned.is_empty()
+                    && assigned
+                        .iter()
+                        .all(|assigned| matches!(assigned, Assigned::Class))
+            })
+        }
     }
 }

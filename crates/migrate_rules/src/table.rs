@@ -33,6 +33,11 @@ pub enum Fix<'t> {
 pub struct Example {
     pub before: String,
     pub after: Option<String>,
+    /// A floor below the fix's `fix_since` (`"1.24"`), ...
+    pub floor: Option<Version>,
+    /// ... and what `migrate --fix --min-numpy <floor>` makes of `before`: a form that runs
+    /// on that floor's NumPy and on NumPy 2.
+    pub floor_after: Option<String>,
 }
 
 /// A name that NumPy 2 removed, renamed, moved or deprecated: a `[[name]]` row (rule
@@ -60,6 +65,10 @@ pub struct NameRow {
     pub keywords: Option<Vec<String>>,
     /// With `expr`: fixed only as the value of this keyword argument.
     pub keyword: Option<String>,
+    /// With `call`: fixed only where every positional argument is provably a class
+    /// (`type(x)`, `int`, `np.float64`, a name bound by `class`).
+    #[serde(default)]
+    pub classes: bool,
     /// The oldest NumPy on which the fixed code runs.
     pub fix_since: Option<Version>,
     pub message: Option<String>,
@@ -157,6 +166,7 @@ impl PrivateModuleRow {
             subscript_call: name.subscript_call.clone(),
             keywords: name.keywords.clone(),
             keyword: name.keyword.clone(),
+            classes: name.classes,
             message: name.message.clone(),
             ..self.member_row(member, name.replace.clone(), name.fix_since)
         }
@@ -182,6 +192,7 @@ impl PrivateModuleRow {
             subscript_call: None,
             keywords: None,
             keyword: None,
+            classes: false,
             fix_since,
             message: self.message.clone(),
             example: None,
@@ -275,6 +286,9 @@ pub struct ExampleRow {
     pub before: String,
     /// What `migrate --fix` makes of `before`; absent when it is reported, not fixed.
     pub after: Option<String>,
+    /// As for [`Example`].
+    pub floor: Option<Version>,
+    pub floor_after: Option<String>,
 }
 
 /// Since which NumPy a module can be imported by its own name (`import numpy.exceptions`).
@@ -374,6 +388,9 @@ impl Tables {
             }
             if row.keyword.is_some() && row.expr.is_none() {
                 return Err(format!("`{}`: `keyword` needs `expr`", row.path));
+            }
+            if row.classes && row.call.is_none() {
+                return Err(format!("`{}`: `classes` needs `call`", row.path));
             }
             if names_by_path.insert(row.path.clone(), index).is_some() {
                 return Err(format!("`{}` is listed twice", row.path));

@@ -17,6 +17,7 @@ use migrate_engine::prefilter::Triggers;
 
 use crate::compat::in_compat_branch;
 use crate::naming::{self, display};
+use crate::numpy_types::is_class;
 use crate::table::{self, NameRow, PrivateModuleRow, tables};
 use crate::template::{self, Values};
 use crate::triggers;
@@ -544,7 +545,11 @@ impl TableRule {
         row: &NameRow,
     ) -> ImportPlan {
         if let Some(refused) = self.fix_refused(row) {
-            return ImportPlan::None(refused);
+            return match self.compat_alias_import(checker, site, row) {
+                Some(Ok((fix, help))) => ImportPlan::Whole(fix, help),
+                Some(Err(why)) => ImportPlan::None(why),
+                None => ImportPlan::None(refused),
+            };
         }
         if let Some(plan) = self.statement_plan(checker, site) {
             return plan;
@@ -709,16 +714,18 @@ impl TableRule {
     }
 
     /// The fix of one use, given where it stands.
-    fn fix_use(
+    fn fix_use<'a>(
         &self,
-        checker: &Checker,
-        reference: &Reference,
+        checker: &Checker<'a>,
+        reference: &Reference<'a>,
         index: usize,
         expr: &Expr,
         row: &NameRow,
     ) -> Result<(Fix, String), String> {
         if let Some(refused) = self.fix_refused(row) {
-            return Err(refused);
+            return self
+                .compat_alias_use(checker, reference, index, expr, row)
+                .ok_or(refused);
         }
         let fix = row.fix().expect("refused above when there is none");
         let source = checker.source();
@@ -850,6 +857,13 @@ impl TableRule {
                         }
                     }
                 };
+                if row.classes
+                    && !call.is_some_and(|call| {
+                        call.arguments.args.iter().all(|arg| is_class(checker, arg))
+                    })
+                {
+                    return Err(row.message.clone().unwrap_or_default());
+                }
                 let numpy = if template::uses_numpy(template) {
                     Some(numpy()?)
                 } else {
@@ -932,4 +946,141 @@ fn renamed_uses(checker: &Checker, binding: &Binding, old: &str, new: &str) -> O
             .map(|use_| Edit::replace(use_.range, new))
             .collect()
     })
+}
+
+/// A replacement newer than the project's floor (`np.trapezoid`: 2.0, `np.exceptions`: 1.25),
+/// named through a compatibility import that works on both sides of it, as maintainers
+/// write it:
+///
+/// ```python
+/// import numpy as np
+/// try:
+///     from numpy import trapezoid
+/// except ImportError:  # NumPy < 2.0
+///     from numpy import trapz as trapezoid
+/// ```
+///
+/// The old name is imported only where the new one is missing, so NumPy 2.0-2.3 never warn,
+/// and each NumPy gets the object it has. `in_compat_branch` leaves the `except` branch alone
+/// on the next run, and the uses, bound twice, resolve to neither.
+struct CompatAlias<'t> {
+    /// `numpy.trapezoid`, `numpy.exceptions.AxisError`.
+    new: &'t str,
+    since: Version,
+}
+
+impl<'t> CompatAlias<'t> {
+    /// The alias of `row`, when its fix is a name that needs a NumPy newer than `min_numpy`.
+    fn of(row: &'t NameRow, min_numpy: Version) -> Option<Self> {
+        let Some(table::Fix::Replace(new)) = row.fix() else {
+            return None;
+        };
+        let since = row.fix_since.filter(|since| *since > min_numpy)?;
+        // NP201's names; the moved members of private modules (NP202) have no example of it.
+        let removed_name = row.code == crate::rules::removed_name::CODE;
+        (removed_name && row.existed && new.starts_with("numpy.")).then_some(Self { new, since })
+    }
+
+    fn new_name(&self) -> &'t str {
+        self.new.rsplit('.').next().unwrap_or(self.new)
+    }
+
+    /// The `try` statement that binds `local` to the new object, or to the old one (`old`, a
+    /// qualified name) where the new one is missing.
+    fn statement(&self, old: &str, local: &str, newline: &str) -> String {
+        let import = |path: &str| {
+            let (module, name) = path.rsplit_once('.').unwrap_or(("numpy", path));
+            if name == local {
+                format!("from {module} import {name}")
+            } else {
+                format!("from {module} import {name} as {local}")
+            }
+        };
+        format!(
+            "try:{newline}    {}{newline}except ImportError:  # NumPy < {}{newline}    {}",
+            import(self.new),
+            self.since,
+            import(old),
+        )
+    }
+
+    fn help(&self, old: &str) -> String {
+        format!(
+            "Import `{}` where it exists (NumPy >= {}), else `{}`",
+            display(self.new),
+            self.since,
+            display(old)
+        )
+    }
+}
+
+impl TableRule {
+    /// `np.trapz` after a top-level `import numpy as np`, below the replacement's NumPy:
+    /// the use becomes `trapezoid`, bound by a compatibility import after NumPy's.
+    fn compat_alias_use<'a>(
+        &self,
+        checker: &Checker<'a>,
+        reference: &Reference<'a>,
+        index: usize,
+        expr: &Expr,
+        row: &NameRow,
+    ) -> Option<(Fix, String)> {
+        let alias = CompatAlias::of(row, self.min_numpy)?;
+        // Only `np.trapz` itself, on the name of the file's own `import numpy`.
+        if index != 1 || reference.resolution.qualified_name != "numpy" {
+            return None;
+        }
+        let model = checker.model();
+        let name = alias.new_name();
+        let replace = Edit::replace(expr.range(), name);
+        let help = alias.help(&row.path);
+        if !model.is_unused_name(name) {
+            // A run before added the import, and some use was left for this one.
+            let bound_by_alias = model.bindings_named(name).all(|binding| {
+                binding.module_level
+                    && binding
+                        .kind
+                        .qualified_name()
+                        .is_some_and(|path| path == alias.new || path == row.path)
+            });
+            let bound = model.bindings_named(name).next().is_some();
+            return (bound && bound_by_alias).then(|| (Fix::edit(replace), help));
+        }
+        if is_python_builtin(name) {
+            return None;
+        }
+        let binding = model.binding(reference.resolution.binding);
+        let site = checker
+            .import_site(binding.range.start())
+            .filter(|site| site.top_level && matches!(site.stmt, Stmt::Import(_)))?;
+        let source = checker.source();
+        let statement = alias.statement(&row.path, name, source.newline());
+        let insert = insert_after_statement(source, site.stmt, &statement)?;
+        Some((Fix::new(vec![replace, insert]), help))
+    }
+
+    /// `from numpy import trapz` at the top level, below the replacement's NumPy: the import
+    /// becomes the compatibility import, binding the same name. `None` where it cannot be;
+    /// `Some(Err)` when it could but a comment is in the way.
+    fn compat_alias_import(
+        &self,
+        checker: &Checker,
+        site: ImportSite,
+        row: &NameRow,
+    ) -> Option<Result<(Fix, String), String>> {
+        let alias = CompatAlias::of(row, self.min_numpy)?;
+        let Stmt::ImportFrom(import) = site.stmt else {
+            return None;
+        };
+        let module = import.module.as_ref().filter(|_| import.level == 0)?;
+        if !site.top_level || row.path.rsplit_once('.').map(|(m, _)| m) != Some(module.as_str()) {
+            return None;
+        }
+        let local = site.alias.asname.as_ref().unwrap_or(&site.alias.name);
+        let statement = alias.statement(&row.path, local, checker.source().newline());
+        Some(
+            self.replace_import(checker, site, &statement)
+                .map(|edits| (Fix::new(edits), alias.help(&row.path))),
+        )
+    }
 }

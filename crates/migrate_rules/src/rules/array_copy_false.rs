@@ -1,4 +1,5 @@
-use migrate_engine::ast::{self as ast, Expr};
+use migrate_engine::assignments::Assigned;
+use migrate_engine::ast::{self as ast, AnyNodeRef, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
@@ -10,7 +11,8 @@ use crate::naming;
 use crate::version::Version;
 
 /// ## What it does
-/// Finds `np.array(x, copy=False, ...)`.
+/// Finds `np.array(x, copy=False, ...)`, and `np.array(x, copy=copy)` where `copy` is a
+/// parameter that callers may set to `False`.
 ///
 /// ## Why is this bad?
 /// In NumPy 1.x, `copy=False` meant "copy only if needed". NumPy 2 gave it the meaning
@@ -35,6 +37,11 @@ use crate::version::Version;
 /// which `asarray` lacks, the fix is `copy=None` (NumPy 2's "copy if needed"), which NumPy
 /// 1.x rejects: applied only with `--min-numpy 2.0` or later. `.astype(copy=False)` kept its
 /// meaning and is not reported.
+///
+/// `np.array(x, copy=copy)` where `copy` is a parameter of the enclosing function is
+/// reported, not fixed: callers written for NumPy 1 pass `False` meaning "copy if needed"
+/// (NumPy 2: `None`, which NumPy 1.x rejects), others may mean "never copy". The advice is
+/// the idiom of SciPy and others: `copy=copy or copy_if_needed`.
 pub struct ArrayCopyFalse {
     pub min_numpy: Version,
 }
@@ -54,9 +61,10 @@ impl Rule for ArrayCopyFalse {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        let copy_false = Inside::Keyword("copy".into(), Some("False".into()));
+        // `copy=False`, or `copy=<a parameter>` (any value, from the bytes).
+        let copy = Inside::Keyword("copy".into(), None);
         let call = Anchor::Call(vec!["numpy.array".into()]);
-        Some(Triggers::any(vec![Atom::Within(call, copy_false)]))
+        Some(Triggers::any(vec![Atom::Within(call, copy)]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -66,13 +74,16 @@ impl Rule for ArrayCopyFalse {
         let Some(copy) = call.arguments.find_keyword("copy") else {
             return;
         };
-        if !matches!(
-            copy.value,
-            Expr::BooleanLiteral(ast::ExprBooleanLiteral { value: false, .. })
-        ) {
+        let parameter = match &copy.value {
+            Expr::BooleanLiteral(ast::ExprBooleanLiteral { value: false, .. }) => None,
+            Expr::Name(name) if is_parameter(checker, name.id.as_str()) => Some(name),
+            _ => return,
+        };
+        if checker.qualified_name(&call.func).as_deref() != Some("numpy.array") {
             return;
         }
-        if checker.qualified_name(&call.func).as_deref() != Some("numpy.array") {
+        if let Some(parameter) = parameter {
+            self.report_parameter(checker, call, parameter.id.as_str());
             return;
         }
         let diagnostic = Diagnostic::new(
@@ -88,7 +99,92 @@ impl Rule for ArrayCopyFalse {
     }
 }
 
+/// Whether `name` is a parameter of the function the checker is in (not rebound in it) that
+/// callers may set to `False`: not in `__array__` (whose `copy` NumPy 2 passes), not with a
+/// default other than `True`/`False` (`None` or a compatibility constant: written for
+/// NumPy 2), and not where a test has shown it true (`if copy: ...`).
+fn is_parameter(checker: &Checker, name: &str) -> bool {
+    let mut ancestors = checker.statement_ancestors();
+    let mut guarded = false;
+    let function = ancestors.find_map(|ancestor| match ancestor {
+        AnyNodeRef::StmtFunctionDef(function) => {
+            Some((function.name.as_str() != "__array__", &*function.parameters))
+        }
+        AnyNodeRef::ExprLambda(lambda) => lambda.parameters.as_deref().map(|p| (true, p)),
+        AnyNodeRef::StmtIf(if_stmt) => {
+            guarded |= shown_true(checker, if_stmt, name);
+            None
+        }
+        _ => None,
+    });
+    let Some((true, parameters)) = function else {
+        return false;
+    };
+    let parameter = parameters.iter().find(|p| p.name().as_str() == name);
+    let may_be_false = parameter.is_some_and(|parameter| {
+        parameter
+            .default()
+            .is_none_or(|default| default.is_boolean_literal_expr())
+    });
+    may_be_false
+        && !guarded
+        && checker.assignments(name).is_some_and(|assigned| {
+            assigned
+                .iter()
+                .all(|assigned| matches!(assigned, Assigned::Annotated(_)))
+        })
+}
+
+/// Whether the checker is in a branch of `if_stmt` that runs only when `name` is true: the
+/// body of `if name:` (or `elif name:`), or a clause after `if not name:` (or `elif not name:`).
+fn shown_true(checker: &Checker, if_stmt: &ast::StmtIf, name: &str) -> bool {
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id.as_str() == name);
+    let is_not_name = |expr: &Expr| matches!(expr, Expr::UnaryOp(unary) if unary.op == ast::UnaryOp::Not && is_name(&unary.operand));
+    let Some(at) = checker.ancestors().next().map(|node| node.start()) else {
+        return false;
+    };
+    let clauses = std::iter::once((Some(&*if_stmt.test), &if_stmt.body[..])).chain(
+        if_stmt
+            .elif_else_clauses
+            .iter()
+            .map(|clause| (clause.test.as_ref(), &clause.body[..])),
+    );
+    let mut after_not_name = false;
+    for (test, body) in clauses {
+        let inside = body
+            .first()
+            .zip(body.last())
+            .is_some_and(|(first, last)| first.start() <= at && at <= last.end());
+        if inside {
+            return after_not_name || test.is_some_and(is_name);
+        }
+        after_not_name |= test.is_some_and(is_not_name);
+    }
+    false
+}
+
 impl ArrayCopyFalse {
+    /// `np.array(x, copy=copy)` with `copy` a parameter: callers written for NumPy 1 pass
+    /// `False` meaning "copy if needed", which NumPy 2 turned into "never copy".
+    fn report_parameter(&self, checker: &mut Checker, call: &ast::ExprCall, name: &str) {
+        let message = format!(
+            "`np.array(..., copy={name})` raises on NumPy 2 when `{name}` is `False` and a copy is needed"
+        );
+        let help = if self.min_numpy < Version::NUMPY_2 {
+            format!(
+                "If callers pass `{name}=False` meaning \"copy if needed\", pass `copy={name} or copy_if_needed` \
+                 with `copy_if_needed = None if np.lib.NumpyVersion(np.__version__) >= \"2.0.0\" else False` \
+                 (NumPy 1.x rejects `copy=None`); not fixed: callers may mean \"never copy\""
+            )
+        } else {
+            format!(
+                "If callers pass `{name}=False` meaning \"copy if needed\", pass `copy={name} or None`; \
+                 not fixed: callers may mean \"never copy\""
+            )
+        };
+        checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+    }
+
     fn fix(&self, checker: &Checker, call: &ast::ExprCall) -> Result<(Fix, String), String> {
         let arguments = &call.arguments;
         let source = checker.source();

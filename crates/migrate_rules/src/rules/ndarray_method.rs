@@ -1,3 +1,4 @@
+use migrate_engine::assignments::Assigned;
 use migrate_engine::ast::{self as ast, AnyNodeRef, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
@@ -6,9 +7,7 @@ use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::syntax_edits::inside_parentheses;
 use migrate_engine::text_size::{Ranged, TextRange};
 
-use crate::array_text::{
-    self, may_assign_array_attribute, may_call_array_method, may_call_method_of_array,
-};
+use crate::array_text::{self, may_assign_array_attribute, may_call_array_method};
 
 /// `x.ctypes.get_data()` and the other getters of `x.ctypes`, from the bytes alone.
 fn may_call_ctypes_getter(source: &str, starts: &[usize]) -> bool {
@@ -18,6 +17,7 @@ fn may_call_ctypes_getter(source: &str, starts: &[usize]) -> bool {
             .any(|(getter, _)| *getter == attribute)
     })
 }
+use crate::compat::spelled_elsewhere;
 use crate::naming;
 use crate::numpy_types::{is_dtype, is_numpy_array};
 use crate::triggers;
@@ -56,7 +56,9 @@ use crate::triggers;
 /// subscripts of such arrays), or a name bound only to such values or annotated
 /// `np.ndarray` / `npt.NDArray`. Any other receiver is reported, not fixed: masked arrays
 /// still have `.ptp()`, and pandas or astropy objects have their own methods.
-/// `dtype.newbyteorder()` still exists and is not reported. `.itemset()` is fixed only as
+/// `dtype.newbyteorder()` still exists and is not reported; `.tostring()` of what is not
+/// provably an array is reported only in files that import NumPy, and not on imported
+/// modules (`ET.tostring(elem)`). `.itemset()` is fixed only as
 /// a statement, `.newbyteorder()` only on a plain name (the fix reads it twice);
 /// `.ndincr()` is reported only (`next(it)` behaves differently at the end).
 pub struct NdarrayMethod;
@@ -144,14 +146,8 @@ impl Rule for NdarrayMethod {
                 "ctypes".to_string(),
                 may_call_ctypes_getter,
             )]])
-            // Only of provable arrays (`Header.tostring()` is astropy's).
-            .or(vec![
-                vec![Atom::Where(
-                    "tostring".to_string(),
-                    may_call_method_of_array,
-                )],
-                numpy.clone(),
-            ])
+            // Only in files that use NumPy (`ET.tostring(elem)` is the XML one's).
+            .or(vec![method_calls(&["tostring"]), numpy.clone()])
             .or(vec![assignments, numpy]);
         Some(triggers)
     }
@@ -205,9 +201,7 @@ impl Rule for NdarrayMethod {
         }
         let receiver_text = checker.source().slice(receiver.range());
         if !is_numpy_array(checker, receiver) {
-            // `tostring` is a common name elsewhere (astropy's `Header.tostring()`): only
-            // provable arrays are reported.
-            if name == "tostring" {
+            if name == "tostring" && !may_be_array_tostring(checker, call, receiver) {
                 return;
             }
             let message = format!(
@@ -361,6 +355,52 @@ fn atom<'a>(checker: &Checker<'a>, expr: &'a Expr) -> String {
     } else {
         format!("({text})")
     }
+}
+
+/// `tostring` is a common name elsewhere (`ET.tostring(elem)`, astropy's `Header.tostring()`):
+/// a receiver that is not provably an array is reported only in a file that imports NumPy,
+/// when it is not an imported module or name, not `self` in a class that defines `tostring`
+/// itself, the call passes nothing but the array method's `order`, and it is not the
+/// fallback of code that tries `.tobytes()` first.
+fn may_be_array_tostring(checker: &Checker, call: &ast::ExprCall, receiver: &Expr) -> bool {
+    let arguments = &call.arguments;
+    let array_arguments = arguments.args.len() <= 1
+        && arguments.keywords.iter().all(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .is_some_and(|arg| arg.as_str() == "order")
+        });
+    if !array_arguments || spelled_elsewhere(checker, call.start(), "tobytes") {
+        return false;
+    }
+    let model = checker.model();
+    let imports_numpy = model.bindings().any(|binding| {
+        binding
+            .kind
+            .qualified_name()
+            .is_some_and(|name| name == "numpy" || name.starts_with("numpy."))
+    });
+    let mut base = receiver;
+    while let Expr::Attribute(attribute) = base {
+        base = &attribute.value;
+    }
+    let imported = matches!(base, Expr::Name(name) if checker.assignments(&name.id).is_some_and(|assigned| {
+        !assigned.is_empty() && assigned.iter().all(|assigned| matches!(assigned, Assigned::Import))
+    }));
+    let own_method = matches!(receiver, Expr::Name(name) if name.id.as_str() == "self")
+        && checker
+            .statement_ancestors()
+            .find_map(|ancestor| match ancestor {
+                AnyNodeRef::StmtClassDef(class) => Some(class),
+                _ => None,
+            })
+            .is_some_and(|class| {
+                class.body.iter().any(|stmt| {
+                    matches!(stmt, ast::Stmt::FunctionDef(function) if function.name.as_str() == "tostring")
+                })
+            });
+    imports_numpy && !imported && !own_method
 }
 
 /// Names like `dtype`, `dt`, `self.dtype`: `newbyteorder()` on those is the dtype method.

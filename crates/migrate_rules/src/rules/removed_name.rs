@@ -35,8 +35,10 @@ use crate::table_rule::TableRule;
 /// Every fix keeps the NumPy 1.x meaning (`np.isin` keeps the input's shape where `np.in1d`
 /// returned a flat array, hence `.ravel()`), uses the file's own name for numpy, adds
 /// parentheses where precedence needs them and never binds a builtin's name
-/// (`np.sometrue` becomes `np.any`). A fix whose result needs a newer NumPy than
-/// `--min-numpy` (`np.trapezoid`: 2.0, `np.exceptions`: 1.25) is reported, not applied.
+/// (`np.sometrue` becomes `np.any`). A name newer than `--min-numpy` (`np.trapezoid`: 2.0,
+/// `np.exceptions`: 1.25) comes through a compatibility import where NumPy is imported at
+/// the top level (`try: from numpy import trapezoid` / `except ImportError: from numpy
+/// import trapz as trapezoid`, the uses become `trapezoid`); elsewhere it is reported.
 /// The rows are data: `[[name]]` in `rules/numpy2.toml`.
 pub struct RemovedName(pub TableRule);
 
