@@ -54,6 +54,7 @@ fn exists(tables: &Tables, reference: &str) -> bool {
         "module" => tables.private_module(what).is_some(),
         "dtype" => tables.dtype_strings.iter().any(|row| row.old == what),
         "example" => tables.examples.iter().any(|row| row.name == what),
+        "rule" => crate::CODES.contains(&what),
         "argument" => what.rsplit_once(':').is_some_and(|(function, argument)| {
             tables.arguments_of(function).any(|row| {
                 row.keyword.as_deref() == Some(argument)
