@@ -1,6 +1,8 @@
 //! Building the rules' [`Triggers`](migrate_engine::prefilter::Triggers).
 
-use migrate_engine::prefilter::{Anchor, Atom, Inside};
+use migrate_engine::prefilter::{
+    Anchor, Atom, Inside, is_identifier_byte, skip_blanks, word_starts,
+};
 
 /// A reference atom for these qualified names.
 pub fn references<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Atom {
@@ -17,4 +19,219 @@ fn owned<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
         .into_iter()
         .map(|name| name.as_ref().to_string())
         .collect()
+}
+
+/// Whether one of the calls starting at `starts` (`float(x)`) may convert a bare name that the
+/// file assigns from a call of one of `functions` (last components: `where` for
+/// `numpy.where`, or a name `from ... import where as w` gives it), or from another name (a
+/// chain). Generous where the text is unusual (comments, continuation lines, open brackets).
+pub fn converts_name_assigned_from(source: &str, starts: &[usize], functions: &[&str]) -> bool {
+    let bytes = source.as_bytes();
+    let mut names: Vec<&str> = functions
+        .iter()
+        .map(|name| name.rsplit('.').next().unwrap_or(name))
+        .collect();
+    // `from numpy import where as w`: `w` calls it too.
+    for function in names.clone() {
+        for at in memchr::memmem::find_iter(bytes, function.as_bytes()) {
+            let after = skip_blanks(bytes, at + function.len(), true);
+            if bytes[after..].starts_with(b"as ") {
+                let alias_start = skip_blanks(bytes, after + 2, true);
+                let alias_end = bytes[alias_start..]
+                    .iter()
+                    .position(|b| !is_identifier_byte(*b))
+                    .map_or(bytes.len(), |n| alias_start + n);
+                names.push(&source[alias_start..alias_end]);
+            }
+        }
+    }
+    starts.iter().any(|&start| {
+        let name_end = identifier_end(bytes, start);
+        let open = skip_blanks(bytes, name_end, true);
+        if bytes.get(open) != Some(&b'(') {
+            return false;
+        }
+        let Some(close) = memchr::memchr(b')', &bytes[open..]).map(|n| open + n) else {
+            return true;
+        };
+        let inside = &source[open + 1..close];
+        if inside.contains(['#', '\\']) {
+            return true;
+        }
+        let argument = inside.trim_matches(|c: char| c.is_whitespace() || c == ',');
+        !argument.is_empty()
+            && argument.bytes().all(is_identifier_byte)
+            && assigned_values(source, argument).any(|value| may_call_or_name(value, &names))
+    })
+}
+
+fn identifier_end(bytes: &[u8], start: usize) -> usize {
+    bytes[start..]
+        .iter()
+        .position(|b| !is_identifier_byte(*b))
+        .map_or(bytes.len(), |n| start + n)
+}
+
+/// The rest of each line that may assign `name` after its `=` (`name =`, `name: T =`,
+/// `a, name =`, `name :=`; not `name ==` nor `f(name, b=1)`).
+fn assigned_values<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
+    let bytes = source.as_bytes();
+    memchr::memmem::find_iter(bytes, name.as_bytes()).filter_map(move |at| {
+        let end = at + name.len();
+        if at > 0 && is_identifier_byte(bytes[at - 1])
+            || bytes.get(end).is_some_and(|b| is_identifier_byte(*b))
+        {
+            return None;
+        }
+        let line_end =
+            memchr::memchr2(b'\n', b'\r', &bytes[end..]).map_or(bytes.len(), |n| end + n);
+        let after = skip_blanks(bytes, end, false);
+        if bytes[after..].starts_with(b":=") {
+            return Some(&source[after + 2..line_end]);
+        }
+        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..at]).map_or(0, |n| n + 1);
+        let line = &bytes[line_start..line_end];
+        // The first `=` that is not part of `==`, `<=`, `>=`, `!=`.
+        let equals = (0..line.len()).find(|&i| {
+            line[i] == b'='
+                && line.get(i + 1) != Some(&b'=')
+                && !(i > 0 && matches!(line[i - 1], b'=' | b'<' | b'>' | b'!'))
+        })?;
+        let target = &line[..equals];
+        let is_target = line_start + equals > end
+            && target.iter().all(|&b| {
+                is_identifier_byte(b)
+                    || matches!(
+                        b,
+                        b' ' | b'\t' | b',' | b'(' | b')' | b'[' | b']' | b'*' | b'.' | b':'
+                    )
+            });
+        is_target.then(|| &source[line_start + equals + 1..line_end])
+    })
+}
+
+/// Whether an assigned value (the rest of its line) may be a call of one of `names`, or a
+/// name that may hold one.
+fn may_call_or_name(value: &str, names: &[&str]) -> bool {
+    let value = value.trim();
+    if value.ends_with(['\\', '(', '[', ',']) || value.contains('#') {
+        return true;
+    }
+    let bytes = value.as_bytes();
+    if !value.is_empty() && identifier_end(bytes, 0) == value.len() {
+        return true;
+    }
+    names.iter().any(|name| {
+        memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+            (at == 0 || !is_identifier_byte(bytes[at - 1]))
+                && identifier_end(bytes, at) == at + name.len()
+        })
+    })
+}
+
+/// Whether a name that a call at one of `starts` (of `meshgrid` in `g = np.meshgrid(...)`, or
+/// of the alias `from ... import meshgrid as m` gives it) is assigned to is then changed as a
+/// list: `g.append(...)` (one of `methods`), `g[0] = ...`, `del g[0]`. Generous where the
+/// call is not on the line of its assignment.
+pub fn mutates_name_assigned_from(source: &str, starts: &[usize], methods: &[&str]) -> bool {
+    let bytes = source.as_bytes();
+    let mut calls = starts.to_vec();
+    for &start in starts {
+        let after = skip_blanks(bytes, identifier_end(bytes, start), true);
+        if bytes[after..].starts_with(b"as ") {
+            let alias_start = skip_blanks(bytes, after + 2, true);
+            let alias = &source[alias_start..identifier_end(bytes, alias_start)];
+            if !alias.is_empty() {
+                calls.extend(word_starts(source, alias));
+            }
+        }
+    }
+    calls.into_iter().any(|call| {
+        let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[..call]).map_or(0, |n| n + 1);
+        // What precedes the call on its line, without the call's own `np.` prefix.
+        let before = source[line_start..call]
+            .trim_end_matches(|c: char| c == '.' || c.is_alphanumeric() || c == '_')
+            .trim();
+        if before.is_empty() {
+            // The call starts its line: maybe the value of an assignment above it.
+            let above = source[..line_start].trim_end();
+            return above.ends_with(['(', '[', ',', '=', '\\']);
+        }
+        // `g = np.meshgrid(`, `a = b = np.meshgrid(`: every part before the last `=`.
+        let mut parts: Vec<&str> = before.split('=').collect();
+        parts.pop();
+        parts.into_iter().map(str::trim).any(|target| {
+            !target.is_empty()
+                && target.bytes().all(is_identifier_byte)
+                && is_changed_as_list(source, target, methods)
+        })
+    })
+}
+
+/// Whether `name.method(`, `name[...] =` or `del name[` may occur in `source`.
+fn is_changed_as_list(source: &str, name: &str, methods: &[&str]) -> bool {
+    let bytes = source.as_bytes();
+    word_starts(source, name).any(|at| {
+        let after = at + name.len();
+        match bytes.get(after) {
+            Some(b'.') => {
+                let method_end = identifier_end(bytes, after + 1);
+                methods.contains(&&source[after + 1..method_end])
+            }
+            Some(b'[') => {
+                let line_end = memchr::memchr2(b'\n', b'\r', &bytes[after..])
+                    .map_or(bytes.len(), |n| after + n);
+                let line = &source[after..line_end];
+                source[..at].trim_end().ends_with("del")
+                    || line.contains("] =") && !line.contains("==")
+                    || line.contains("]=") && !line.contains("]==")
+                    || line.ends_with('\\')
+                    || !line.contains(']')
+            }
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starts(source: &str, word: &str) -> Vec<usize> {
+        word_starts(source, word).collect()
+    }
+
+    #[test]
+    fn conversions_of_names_assigned_from_a_function() {
+        let holds = |source: &str| {
+            converts_name_assigned_from(source, &starts(source, "int"), &["numpy.where"])
+        };
+        assert!(holds("i = np.where(m)[0]\nint(i)"));
+        assert!(holds(
+            "from numpy import where as w\ni: object = w(m)[0]\nint(i)"
+        ));
+        assert!(holds("j = i\nint(j)"));
+        assert!(holds("a, i = f(), np.where(m)\nint( i )"));
+        assert!(holds("if (i := np.where(m)):\n    int(i)"));
+        assert!(holds("i = np.asarray(\n  np.where(m))\nint(i)"));
+        assert!(!holds("i = len(m)\nint(i)"));
+        assert!(!holds("i = np.where(m)\nint(i + 1)"));
+        assert!(!holds("f(i=np.where(m))\nint(i)"));
+        assert!(!holds("if i == np.where(m):\n    int(i)"));
+    }
+
+    #[test]
+    fn list_changes_of_names_assigned_from_a_function() {
+        let holds = |source: &str| {
+            mutates_name_assigned_from(source, &starts(source, "meshgrid"), &["append"])
+        };
+        assert!(holds("g = np.meshgrid(a, b)\ng.append(c)"));
+        assert!(holds("h = g = np.meshgrid(a, b)\nh[0] = c"));
+        assert!(holds(
+            "from numpy import meshgrid as mg\ng = mg(a, b)\ndel g[0]"
+        ));
+        assert!(holds("g = (\n    np.meshgrid(a, b))\nprint(g)"));
+        assert!(!holds("g = np.meshgrid(a, b)\nx = g[0]\ng[0] == 1"));
+        assert!(!holds("g = np.meshgrid(a, b)\nh.append(g)"));
+    }
 }

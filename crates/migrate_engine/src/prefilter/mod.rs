@@ -64,6 +64,9 @@ pub enum Inside {
     /// The argument at this position (counting commas outside inner brackets), text for
     /// which this says `true`.
     Argument(usize, fn(&str) -> bool),
+    /// A reference (through imports, as [`Atom::Reference`]) to one of these qualified names
+    /// or a name inside one of them.
+    References(Vec<String>),
 }
 
 /// When a rule may report: any of the alternatives, each of which needs all of its groups,
@@ -180,6 +183,7 @@ enum Holds {
     Commas(usize),
     Check(fn(&str) -> bool),
     Argument(usize, fn(&str) -> bool),
+    References(usize),
 }
 
 /// The words of every rule, found in one pass.
@@ -515,6 +519,10 @@ impl Prefilter {
     fn within(&self, scan: &mut Scan, start: &Start, holds: &Holds) -> bool {
         let source = scan.source;
         let bytes = source.as_bytes();
+        if matches!(holds, Holds::References(_)) {
+            // The references, resolved once, are what the regions are searched for.
+            self.matched(scan);
+        }
         // Where the anchors end.
         let mut anchors: Vec<usize> = Vec::new();
         let keyword = match start {
@@ -581,6 +589,16 @@ impl Prefilter {
                         End::Unknown => true,
                     }
                 }
+                Holds::References(set) => match regions.end(region_start, one_argument) {
+                    End::At(region_end) => {
+                        let matched = scan.matched.as_ref().expect("matched before the regions");
+                        matched.unknown
+                            || matched.ends[*set]
+                                .iter()
+                                .any(|end| (region_start..=region_end).contains(end))
+                    }
+                    End::Unknown => true,
+                },
             }
         })
     }
@@ -619,6 +637,7 @@ fn compile(atom: &Atom, words: &mut WordsBuilder, names: &mut NameSets) -> Condi
                 Inside::Commas(count) => Holds::Commas(*count),
                 Inside::Check(check) => Holds::Check(*check),
                 Inside::Argument(position, check) => Holds::Argument(*position, *check),
+                Inside::References(qualified) => Holds::References(names.add(qualified, true)),
             };
             Condition::Within(start, holds)
         }
@@ -724,6 +743,19 @@ mod tests {
         assert!(!filter.may_report("x = 'numpy.float_'  # numpy is only mentioned"));
         // Over-approximation: a rebound name still counts.
         assert!(filter.may_report("import numpy as np\nnp = 1\nnp.float_"));
+    }
+
+    #[test]
+    fn references_inside_a_call() {
+        let filter = prefilter(Triggers::any(vec![Atom::Within(
+            Anchor::Called("int".into()),
+            Inside::References(vec!["numpy.where".into()]),
+        )]));
+        assert!(filter.may_report("import numpy as np\nint(np.where(m)[0])"));
+        assert!(filter.may_report("from numpy import where as w\nint(\n  w(m)[0])"));
+        assert!(!filter.may_report("import numpy as np\nint(x)\nnp.where(m)"));
+        assert!(!filter.may_report("import numpy as np\nint(where(m))"));
+        assert!(filter.may_report("from numpy import *\nint(x)"));
     }
 
     #[test]

@@ -2,7 +2,9 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
+use std::sync::LazyLock;
+
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers, is_identifier_byte, word_starts};
 use migrate_engine::text_size::Ranged;
 
 use crate::values::{self, IntType};
@@ -51,21 +53,23 @@ impl Rule for IntOutOfBounds {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        let arrays = ARRAY_CONSTRUCTORS
+        let arrays: Vec<String> = ARRAY_CONSTRUCTORS
             .iter()
             .chain(FILLED)
             .map(ToString::to_string)
             .collect();
-        Some(Triggers::any(vec![
-            Atom::Within(
-                Anchor::Call(values::int_type_names().collect()),
-                Inside::Check(may_hold_int),
-            ),
-            Atom::Within(
+        let int_types = values::int_type_names().collect();
+        // A literal out of bounds of every fixed-width type is negative or above 127.
+        Some(
+            Triggers::any(vec![Atom::Within(
+                Anchor::Call(int_types),
+                Inside::Check(may_hold_large_int),
+            )])
+            .or(vec![vec![Atom::Within(
                 Anchor::Call(arrays),
-                Inside::Texts(values::int_dtype_words()),
-            ),
-        ]))
+                Inside::Check(may_hold_large_int_and_int_dtype),
+            )]]),
+        )
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -170,6 +174,48 @@ fn leaves<'a>(expr: &'a Expr, each: &mut impl FnMut(&'a Expr) -> bool) -> bool {
 }
 
 /// From the bytes alone, whether a call's arguments may be an integer literal: a digit.
-fn may_hold_int(arguments: &str) -> bool {
-    arguments.bytes().any(|byte| byte.is_ascii_digit())
+/// Whether a constructor's `arguments` may hold a large int literal and an integer dtype.
+fn may_hold_large_int_and_int_dtype(arguments: &str) -> bool {
+    static WORDS: LazyLock<Vec<String>> = LazyLock::new(values::int_dtype_words);
+    may_hold_large_int(arguments)
+        && WORDS
+            .iter()
+            .any(|word| word_starts(arguments, word).next().is_some())
+}
+
+/// Whether `arguments` may hold an int literal out of the bounds of some fixed-width type:
+/// one after a `-`, one above 127, or one in hex, octal or binary.
+fn may_hold_large_int(arguments: &str) -> bool {
+    let bytes = arguments.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit()
+            || at > 0 && (is_identifier_byte(bytes[at - 1]) || bytes[at - 1] == b'.')
+        {
+            at += 1;
+            continue;
+        }
+        let end = bytes[at..]
+            .iter()
+            .position(|b| !is_identifier_byte(*b))
+            .map_or(bytes.len(), |n| at + n);
+        let literal = &arguments[at..end];
+        let before = arguments[..at].trim_end();
+        let value: String = literal.chars().filter(|c| *c != '_').collect();
+        if before.ends_with('-')
+            || literal.starts_with("0x")
+            || literal.starts_with("0X")
+            || literal.starts_with("0o")
+            || literal.starts_with("0O")
+            || literal.starts_with("0b")
+            || literal.starts_with("0B")
+            || value
+                .parse::<u128>()
+                .map_or(value.len() > 3, |value| value > 127)
+        {
+            return true;
+        }
+        at = end;
+    }
+    false
 }

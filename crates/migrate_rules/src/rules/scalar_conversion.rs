@@ -2,7 +2,7 @@ use migrate_engine::assignments::Assigned;
 use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
-use migrate_engine::prefilter::{Atom, Triggers};
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::text_size::Ranged;
 
 use crate::naming;
@@ -54,22 +54,33 @@ const FROM_DATA: &[&str] = &["numpy.array", "numpy.asarray"];
 
 const MAX_DEPTH: u32 = 4;
 
+const CONVERSIONS: [&str; 3] = ["float", "int", "complex"];
+
 impl Rule for ScalarConversion {
     fn code(&self) -> &'static str {
         CODE
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        let functions = [AT_LEAST_1D, TUPLE_OF_1D, SHAPED, FROM_DATA].concat();
-        Some(Triggers {
-            alternatives: vec![vec![
-                vec![triggers::references(functions)],
-                ["float", "int", "complex"]
-                    .iter()
-                    .map(|word| Atom::Text((*word).to_string()))
-                    .collect(),
-            ]],
-        })
+        let functions: Vec<String> = [AT_LEAST_1D, TUPLE_OF_1D, SHAPED, FROM_DATA]
+            .concat()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let direct = CONVERSIONS.iter().map(|word| {
+            Atom::Within(
+                Anchor::Called((*word).to_string()),
+                Inside::References(functions.clone()),
+            )
+        });
+        let of_assigned_name = CONVERSIONS
+            .iter()
+            .map(|word| Atom::Where((*word).to_string(), converts_array_name));
+        // Of the call itself (`int(np.where(m)[0])`), or of a name assigned in the file.
+        Some(Triggers::any(direct.collect()).or(vec![
+            vec![triggers::references(&functions)],
+            of_assigned_name.collect(),
+        ]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -80,9 +91,7 @@ impl Rule for ScalarConversion {
             return;
         };
         let builtin = function.id.as_str();
-        if !matches!(builtin, "float" | "int" | "complex")
-            || naming::builtin(checker, builtin).is_none()
-        {
+        if !CONVERSIONS.contains(&builtin) || naming::builtin(checker, builtin).is_none() {
             return;
         }
         let ([value], true) = (&call.arguments.args[..], call.arguments.keywords.is_empty()) else {
@@ -102,6 +111,12 @@ impl Rule for ScalarConversion {
             )),
         );
     }
+}
+
+/// Whether a conversion at `starts` may be of a name assigned from one of the functions.
+fn converts_array_name(source: &str, starts: &[usize]) -> bool {
+    let functions = [AT_LEAST_1D, TUPLE_OF_1D, SHAPED, FROM_DATA].concat();
+    triggers::converts_name_assigned_from(source, starts, &functions)
 }
 
 /// Whether `expr` is provably a NumPy array with at least one dimension.

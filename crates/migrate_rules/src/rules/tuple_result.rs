@@ -2,7 +2,7 @@ use migrate_engine::assignments::Assigned;
 use migrate_engine::ast::{Expr, Stmt};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
-use migrate_engine::prefilter::Triggers;
+use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::text_size::{Ranged, TextRange};
 
 use crate::triggers;
@@ -55,7 +55,17 @@ impl Rule for TupleResult {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        Some(Triggers::any(vec![triggers::references(TUPLE_FUNCTIONS)]))
+        // The function's own name (or the alias an import gives it) where it is called.
+        let calls = TUPLE_FUNCTIONS.iter().map(|function| {
+            let name = function.rsplit('.').next().unwrap_or(function);
+            Atom::Where(name.to_string(), changed_as_list)
+        });
+        Some(Triggers {
+            alternatives: vec![vec![
+                vec![triggers::references(TUPLE_FUNCTIONS)],
+                calls.collect(),
+            ]],
+        })
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -92,6 +102,11 @@ impl Rule for TupleResult {
             }
         }
     }
+}
+
+/// Whether a name assigned from a call at `starts` may be changed as a list.
+fn changed_as_list(source: &str, starts: &[usize]) -> bool {
+    triggers::mutates_name_assigned_from(source, starts, LIST_METHODS)
 }
 
 fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, what: &str) {
