@@ -172,6 +172,12 @@ pub const RULES: &[RuleInfo] = &[
         name: "tuple-result",
         summary: "A list method or item assignment on the result of a NumPy function that returns a tuple since NumPy 2.0.",
     },
+    // Namespaces family (issue 12, NP241-NP249).
+    RuleInfo {
+        code: rules::changed_default::CODE,
+        name: "changed-default",
+        summary: "A call that relies on a default NumPy 2.0 changed (`lstsq` without `rcond`, `genfromtxt`/`loadtxt` reading strings without `encoding`).",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -244,6 +250,8 @@ pub fn rule_set(options: &Options) -> RuleSet {
         }),
         Box::new(rules::scalar_conversion::ScalarConversion),
         Box::new(rules::tuple_result::TupleResult),
+        // Namespaces family (issue 12, NP241-NP249).
+        Box::new(rules::changed_default::ChangedDefault),
     ];
     let rules = all
         .into_iter()

@@ -6,6 +6,7 @@ pub mod array_finalize_none;
 pub mod array_protocol;
 pub mod call_shape;
 pub mod can_cast_scalar;
+pub mod changed_default;
 pub mod cross_2d;
 pub mod doctest_name;
 pub mod dtype_alias;
