@@ -178,6 +178,11 @@ pub const RULES: &[RuleInfo] = &[
         name: "changed-default",
         summary: "A call that relies on a default NumPy 2.0 changed (`lstsq` without `rcond`, `genfromtxt`/`loadtxt` reading strings without `encoding`).",
     },
+    RuleInfo {
+        code: rules::ufunc_where::CODE,
+        name: "ufunc-where-without-out",
+        summary: "A ufunc called with `where=` and no `out=`, which NumPy 2.4 warns about.",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -252,6 +257,7 @@ pub fn rule_set(options: &Options) -> RuleSet {
         Box::new(rules::tuple_result::TupleResult),
         // Namespaces family (issue 12, NP241-NP249).
         Box::new(rules::changed_default::ChangedDefault),
+        Box::new(rules::ufunc_where::UfuncWhere),
     ];
     let rules = all
         .into_iter()

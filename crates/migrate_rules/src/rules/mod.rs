@@ -23,3 +23,4 @@ pub mod scalar_conversion;
 pub mod timedelta_generic;
 pub mod tuple_result;
 pub mod ufunc_argument;
+pub mod ufunc_where;
