@@ -183,6 +183,11 @@ pub const RULES: &[RuleInfo] = &[
         name: "ufunc-where-without-out",
         summary: "A ufunc called with `where=` and no `out=`, which NumPy 2.4 warns about.",
     },
+    RuleInfo {
+        code: rules::flat_float_index::CODE,
+        name: "flat-float-index",
+        summary: "Float or boolean literals in an index of `.flat`, which NumPy 2.4 deprecates or rejects.",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -258,6 +263,7 @@ pub fn rule_set(options: &Options) -> RuleSet {
         // Namespaces family (issue 12, NP241-NP249).
         Box::new(rules::changed_default::ChangedDefault),
         Box::new(rules::ufunc_where::UfuncWhere),
+        Box::new(rules::flat_float_index::FlatFloatIndex),
     ];
     let rules = all
         .into_iter()

@@ -11,6 +11,7 @@ pub mod cross_2d;
 pub mod doctest_name;
 pub mod dtype_alias;
 pub mod dtype_spelling;
+pub mod flat_float_index;
 pub mod float_as_integer;
 pub mod inexact_mode;
 pub mod int_out_of_bounds;
