@@ -98,7 +98,23 @@ LISTED: dict[str, str] = {
     "numpy.compat.py3k": "builtins",
     "numpy.matrixlib.defmatrix": "numpy.matrixlib",
     "numpy.polynomial.polyutils": "numpy.polynomial.polyutils",
+    # Modules NumPy 2 keeps that stopped re-exporting names (release_notes.toml, section
+    # "Runtime diff"): numpy.matlib re-exports the main namespace, so it lost what numpy lost.
+    "numpy.matlib": "numpy",
+    "numpy.ctypeslib": "numpy.ctypeslib",
+    "numpy.ma.core": "numpy.ma.core",
+    "numpy.ma.mrecords": "numpy.ma.mrecords",
+    "numpy.polynomial.chebyshev": "numpy.polynomial.chebyshev",
+    "numpy.polynomial.hermite": "numpy.polynomial.hermite",
+    "numpy.polynomial.hermite_e": "numpy.polynomial.hermite_e",
+    "numpy.polynomial.laguerre": "numpy.polynomial.laguerre",
+    "numpy.polynomial.legendre": "numpy.polynomial.legendre",
+    "numpy.polynomial.polynomial": "numpy.polynomial.polynomial",
 }
+
+# Modules whose import already warned under NumPy 1.26 (numpy.matlib: PendingDeprecationWarning
+# since 1.19): imported once with warnings ignored, so that only their names are probed.
+IMPORT_WARNS = {"numpy.matlib"}
 
 # Modules whose names get no `members`/`moved` at all: every use is reported (numpy.compat:
 # use the standard library).
@@ -130,6 +146,14 @@ KNOWN_REMOVED = {
 KNOWN_MEMBERS_REMOVED = {
     "numpy.lib.recfunctions": "2.2",
     "numpy.polynomial.polyutils": "2.4",
+    "numpy.ctypeslib": "2.2",
+    "numpy.ma.mrecords": "2.2",
+    "numpy.polynomial.chebyshev": "2.4",
+    "numpy.polynomial.hermite": "2.4",
+    "numpy.polynomial.hermite_e": "2.4",
+    "numpy.polynomial.laguerre": "2.4",
+    "numpy.polynomial.legendre": "2.4",
+    "numpy.polynomial.polynomial": "2.4",
 }
 
 # Deprecated as a whole in NumPy 2.0 (with their submodules): `deprecated = "2.0"`.
@@ -160,6 +184,14 @@ MOVES = [
     # polyutils had its own RankWarning; NumPy 2's polynomials warn with numpy.exceptions'.
     {"name": "RankWarning", "canonical": "numpy.polynomial.polyutils.RankWarning",
      "path": "numpy.exceptions.RankWarning", "fix_since": "2.0"},
+    # numpy.ma.core's Python 2 shims (gone in 2.0 and 2.2).
+    {"name": "long", "canonical": "builtins.int", "path": "builtins.int"},
+    {"name": "reduce", "canonical": "functools.reduce", "path": "functools.reduce"},
+    # numpy.ma.mrecords' aliases of numpy names (gone in 2.2).
+    {"name": "narray", "canonical": "numpy.array", "path": "numpy.array"},
+    {"name": "recfromarrays", "canonical": "numpy.rec.fromarrays", "path": "numpy.rec.fromarrays"},
+    {"name": "recfromrecords", "canonical": "numpy.rec.fromrecords",
+     "path": "numpy.rec.fromrecords"},
 ]
 
 # Public namespaces searched for another home (step 6), in order of preference.
@@ -223,6 +255,18 @@ def message_for(path: str, home: str) -> str:
         return (
             f"`{path}` was made private in NumPy 2.0 (`{private}`) and removed in 2.4; its public "
             f"functions are in `{home}`, but this name has no public equivalent"
+        )
+    if path == "numpy.ma.core":
+        return (
+            "`numpy.ma.core` no longer has its Python 2 shims in NumPy 2 (`bytes`, `long`, "
+            "`unicode`, `reduce` are fixed to the builtins and `functools.reduce`): use "
+            "`inspect.signature` (or `inspect.getfullargspec`) for `getargspec`/`formatargspec`/"
+            "`get_object_signature`, which differ in what they return"
+        )
+    if path == "numpy.ctypeslib":
+        return (
+            "`numpy.ctypeslib` no longer re-exports this name in NumPy 2 (from 2.2; `flagsobj` "
+            "from 2.3): it has no public name, use `type(a.flags)` for `flagsobj`"
         )
     if path.startswith("numpy.compat"):
         return (
@@ -728,6 +772,61 @@ import numpy as np
 print(np.absolute(-2), np.polynomial.polyutils.as_series([[1, 2]])[0])
 ''')
 
+# Modules NumPy 2 keeps that stopped re-exporting names --------------------------------------
+
+example("numpy.matlib", '''
+import warnings
+warnings.simplefilter("ignore", PendingDeprecationWarning)
+import numpy as np
+import numpy.matlib as ml
+print(ml.float_(1), ml.NaN, ml.eye(2).shape)
+''', '''
+import warnings
+warnings.simplefilter("ignore", PendingDeprecationWarning)
+import numpy as np
+import numpy.matlib as ml
+print(np.float64(1), np.nan, ml.eye(2).shape)
+''')
+
+example("numpy.ctypeslib", '''
+import numpy as np
+print(np.ctypeslib.asarray([1, 2]), np.ctypeslib.ndarray is np.ndarray, np.ctypeslib.c_intp)
+''', '''
+import numpy as np
+print(np.asarray([1, 2]), np.ndarray is np.ndarray, np.ctypeslib.c_intp)
+''')
+
+example("numpy.ma.core", '''
+import numpy as np
+print(np.ma.core.long("7"), np.ma.core.reduce(lambda a, b: a + b, [1, 2]), np.ma.core.masked)
+''', '''
+import functools
+import numpy as np
+print(int("7"), functools.reduce(lambda a, b: a + b, [1, 2]), np.ma.core.masked)
+''')
+
+example("numpy.ma.mrecords", '''
+import numpy as np
+import numpy.ma.mrecords as mr
+r = mr.fromarrays([np.array([1, 2])], names="a")
+print(isinstance(r, mr.MaskedArray), mr.masked is np.ma.masked, r.a)
+''', '''
+import numpy as np
+import numpy.ma.mrecords as mr
+r = mr.fromarrays([np.array([1, 2])], names="a")
+print(isinstance(r, np.ma.MaskedArray), np.ma.masked is np.ma.masked, r.a)
+''')
+
+for _kind, _call in [("chebyshev", "chebval"), ("hermite", "hermval"), ("hermite_e", "hermeval"),
+                     ("laguerre", "lagval"), ("legendre", "legval"), ("polynomial", "polyval")]:
+    example(f"numpy.polynomial.{_kind}", f'''
+import numpy as np
+print(np.polynomial.{_kind}.la.norm([3.0, 4.0]), np.polynomial.{_kind}.{_call}(1.0, [1, 2]))
+''', f'''
+import numpy as np
+print(np.linalg.norm([3.0, 4.0]), np.polynomial.{_kind}.{_call}(1.0, [1, 2]))
+''')
+
 
 
 # ----------------------------------------------------------------------------------------------
@@ -825,6 +924,8 @@ if mode == "inventory":
 elif mode == "module":
     # NumPy 2.x, one module per process: does `import M` work, and `M.X` for each X.
     path = req["path"]
+    if req["quiet_import"]:
+        quiet(lambda: importlib.import_module(path))
     imp = status(lambda: importlib.import_module(path))
     if imp == "ok":
         mod = importlib.import_module(path)
@@ -942,7 +1043,8 @@ def main() -> None:
     versions = {"np1": v1}
     for key, python in twos:
         reqs = [{"mode": "module", "path": p, "names": sorted(inv[p]["names"]), "dunders": DUNDERS,
-                 "private": not deprecated_whole(p)} for p in modules]
+                 "private": not deprecated_whole(p), "quiet_import": p in IMPORT_WARNS}
+                for p in modules]
         new[key] = dict(zip(modules, probe_all(python, reqs)))
         versions[key] = new[key][modules[0]]["version"]
     v2, v20 = versions["np2"], versions.get("np20")

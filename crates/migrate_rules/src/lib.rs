@@ -172,6 +172,22 @@ pub const RULES: &[RuleInfo] = &[
         name: "tuple-result",
         summary: "A list method or item assignment on the result of a NumPy function that returns a tuple since NumPy 2.0.",
     },
+    // Namespaces family (issue 12, NP241-NP249).
+    RuleInfo {
+        code: rules::changed_default::CODE,
+        name: "changed-default",
+        summary: "A call that relies on a default NumPy 2.0 changed (`lstsq` without `rcond`, `genfromtxt`/`loadtxt` reading strings without `encoding`).",
+    },
+    RuleInfo {
+        code: rules::ufunc_where::CODE,
+        name: "ufunc-where-without-out",
+        summary: "A ufunc called with `where=` and no `out=`, which NumPy 2.4 warns about.",
+    },
+    RuleInfo {
+        code: rules::flat_float_index::CODE,
+        name: "flat-float-index",
+        summary: "Float or boolean literals in an index of `.flat`, which NumPy 2.4 deprecates or rejects.",
+    },
 ];
 
 /// Every rule's code, for `--select` validation and documentation.
@@ -244,6 +260,10 @@ pub fn rule_set(options: &Options) -> RuleSet {
         }),
         Box::new(rules::scalar_conversion::ScalarConversion),
         Box::new(rules::tuple_result::TupleResult),
+        // Namespaces family (issue 12, NP241-NP249).
+        Box::new(rules::changed_default::ChangedDefault),
+        Box::new(rules::ufunc_where::UfuncWhere),
+        Box::new(rules::flat_float_index::FlatFloatIndex),
     ];
     let rules = all
         .into_iter()

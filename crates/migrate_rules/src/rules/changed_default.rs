@@ -1,0 +1,102 @@
+use migrate_engine::ast::{Expr, ExprCall};
+use migrate_engine::checker::{Checker, Rule};
+use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::prefilter::Triggers;
+use migrate_engine::text_size::Ranged;
+
+use crate::triggers;
+
+/// ## What it does
+/// Finds calls that rely on a default NumPy 2.0 changed: `np.linalg.lstsq` without `rcond`,
+/// `np.genfromtxt` with `dtype=None` or `converters=` and `np.loadtxt` with `converters=`,
+/// without `encoding`.
+///
+/// ## Why is this bad?
+/// NumPy 1.x's `lstsq` used `rcond=-1` (with a `FutureWarning`); NumPy 2.0 uses machine
+/// precision times `max(M, N)`, so the rank and solution of ill-conditioned systems change.
+/// NumPy 2.0 reads text with `encoding=None`: `genfromtxt(dtype=None)` returns `str` columns
+/// where 1.x returned `bytes`, and converters get `str` where they got `bytes`.
+///
+/// ## Example
+/// ```python
+/// x, residuals, rank, sv = np.linalg.lstsq(a, b)
+/// table = np.genfromtxt(f, delimiter=",", dtype=None)
+/// ```
+///
+/// Use instead:
+/// ```python
+/// x, residuals, rank, sv = np.linalg.lstsq(a, b, rcond=None)
+/// table = np.genfromtxt(f, delimiter=",", dtype=None, encoding=None)
+/// ```
+///
+/// ## Fix
+/// None: `rcond=-1` keeps the 1.x results and `rcond=None` takes the new ones on every
+/// NumPy; `encoding="bytes"` keeps 1.x's bytes (NumPy 2 warns about it) and `encoding=None`
+/// gives `str` on every NumPy. Which one is what the code means. Reported.
+pub struct ChangedDefault;
+
+pub const CODE: &str = "NP241";
+
+const LSTSQ: &str = "numpy.linalg.lstsq";
+const GENFROMTXT: &str = "numpy.genfromtxt";
+const LOADTXT: &str = "numpy.loadtxt";
+
+impl Rule for ChangedDefault {
+    fn code(&self) -> &'static str {
+        CODE
+    }
+
+    fn triggers(&self) -> Option<Triggers> {
+        Some(Triggers::any(vec![triggers::references([
+            LSTSQ, GENFROMTXT, LOADTXT,
+        ])]))
+    }
+
+    fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
+        if let Expr::Call(call) = expr
+            && let Some(function) = checker.qualified_name(&call.func)
+            && let Some((message, help)) = relies_on_default(call, &function)
+        {
+            checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+        }
+    }
+}
+
+/// The finding's message and help, when `call` of `function` relies on a changed default.
+fn relies_on_default(call: &ExprCall, function: &str) -> Option<(&'static str, &'static str)> {
+    let arguments = &call.arguments;
+    // `**kwargs` or `*args` may pass the argument.
+    if arguments
+        .keywords
+        .iter()
+        .any(|keyword| keyword.arg.is_none())
+        || arguments.args.iter().any(Expr::is_starred_expr)
+    {
+        return None;
+    }
+    match function {
+        // `rcond` is the third positional argument.
+        LSTSQ if arguments.find_keyword("rcond").is_none() && arguments.args.len() < 3 => Some((
+            "`np.linalg.lstsq` without `rcond` uses another default since NumPy 2.0 (machine precision times `max(M, N)`, not `-1`)",
+            "Pass `rcond=None` for the new results on every NumPy (it silences 1.x's FutureWarning), or `rcond=-1` to keep the 1.x results",
+        )),
+        GENFROMTXT | LOADTXT if reads_strings(call, function) => Some((
+            "Without `encoding`, NumPy 2.0 reads text as `str` where 1.x gave `bytes` (string columns, converters' arguments)",
+            "Pass `encoding=None` and handle `str` on every NumPy; `encoding=\"bytes\"` keeps bytes, but NumPy 2 warns about it",
+        )),
+        _ => None,
+    }
+}
+
+/// `genfromtxt(..., dtype=None)` or a `converters=` argument, without `encoding`.
+fn reads_strings(call: &ExprCall, function: &str) -> bool {
+    let arguments = &call.arguments;
+    if arguments.find_keyword("encoding").is_some() {
+        return false;
+    }
+    let dtype_none = function == GENFROMTXT
+        && arguments
+            .find_keyword("dtype")
+            .is_some_and(|dtype| dtype.value.is_none_literal_expr());
+    dtype_none || arguments.find_keyword("converters").is_some()
+}
