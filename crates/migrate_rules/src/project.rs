@@ -1,5 +1,6 @@
 //! The oldest NumPy a project supports, as it declares it: the lower bound of `numpy` in
-//! `[project] dependencies` of its `pyproject.toml`, or in its `requirements*.txt`.
+//! `[project] dependencies` of its `pyproject.toml` (else in its optional dependencies, where
+//! a package that works without NumPy declares it), or in its `requirements*.txt`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -103,11 +104,19 @@ impl Folder {
 
 fn pyproject_floor(text: &str) -> Option<Version> {
     let document: toml::Table = toml::from_str(text).ok()?;
-    let dependencies = document.get("project")?.get("dependencies")?.as_array()?;
-    dependencies
-        .iter()
-        .filter_map(|dependency| numpy_floor(dependency.as_str()?))
-        .max()
+    let project = document.get("project")?;
+    let floor = |requirements: &toml::Value| {
+        requirements
+            .as_array()?
+            .iter()
+            .filter_map(|dependency| numpy_floor(dependency.as_str()?))
+            .max()
+    };
+    project.get("dependencies").and_then(floor).or_else(|| {
+        // Each extra that needs NumPy must run on its floor: the lowest of them.
+        let extras = project.get("optional-dependencies")?.as_table()?;
+        extras.values().filter_map(floor).min()
+    })
 }
 
 /// The floor the first of the requirements files `names` (sorted) in `folder` declares.
@@ -177,6 +186,17 @@ mod tests {
         assert_eq!(numpy_floor("numpy<2"), None);
         assert_eq!(numpy_floor("numpydoc>=1.5"), None);
         assert_eq!(numpy_floor("numpy"), None);
+    }
+
+    #[test]
+    fn optional_numpy_declares_the_floor_in_its_extras() {
+        let pyproject = "[project]\nname = 'pint'\ndependencies = ['appdirs']\n\
+            [project.optional-dependencies]\nnumpy = ['numpy >= 1.19.5']\n\
+            test = ['pytest', 'numpy>=1.23']\nxarray = ['xarray']\n";
+        assert_eq!(pyproject_floor(pyproject), Some(Version::new(1, 19)));
+        let required = "[project]\ndependencies = ['numpy>=1.25']\n\
+            [project.optional-dependencies]\nold = ['numpy>=1.20']\n";
+        assert_eq!(pyproject_floor(required), Some(Version::new(1, 25)));
     }
 
     #[test]
