@@ -193,6 +193,22 @@ fn is_changed_as_list(source: &str, name: &str, methods: &[&str]) -> bool {
     })
 }
 
+/// Whether a call's `arguments` may be one number or bool literal, maybe signed or in
+/// parentheses (`5`, `-1.5`, `(True)`); generous beside comments and continuation lines.
+pub fn may_be_one_literal(arguments: &str) -> bool {
+    if arguments.contains(['#', '\\']) {
+        return true;
+    }
+    let value = arguments
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '+' | '~' | '('))
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ')' | ','));
+    matches!(value, "True" | "False")
+        || value.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +234,16 @@ mod tests {
         assert!(!holds("i = np.where(m)\nint(i + 1)"));
         assert!(!holds("f(i=np.where(m))\nint(i)"));
         assert!(!holds("if i == np.where(m):\n    int(i)"));
+    }
+
+    #[test]
+    fn one_literal() {
+        for yes in ["5", " -1.5 ", "(True)", "0x1F,", "1e3", "2j", "x # c", ""] {
+            assert_eq!(may_be_one_literal(yes), yes != "", "{yes:?}");
+        }
+        for no in ["x", "5, 2", "a > 0", "[1]", "f(1)"] {
+            assert!(!may_be_one_literal(no), "{no:?}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@ use migrate_engine::ast::{self as ast, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::prefilter::{Atom, Triggers};
+use migrate_engine::prefilter::{Atom, Triggers, skip_blanks};
 use migrate_engine::text_size::Ranged;
 
 use crate::numpy_types::is_numpy_array;
@@ -41,7 +41,10 @@ impl Rule for FlatFloatIndex {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        Some(Triggers::any(vec![Atom::Text("flat".into())]))
+        Some(Triggers::any(vec![Atom::Where(
+            "flat".into(),
+            indexes_with_float_or_bool,
+        )]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -98,4 +101,30 @@ impl Rule for FlatFloatIndex {
         };
         checker.report(diagnostic);
     }
+}
+
+/// Whether one of the `flat` at `starts` may be `.flat[...]` indexed with a float or a bool
+/// (a `.` or an exponent after a digit, `True`, `False`); generous past the line's end.
+fn indexes_with_float_or_bool(source: &str, starts: &[usize]) -> bool {
+    let bytes = source.as_bytes();
+    starts.iter().any(|&start| {
+        let open = skip_blanks(bytes, start + "flat".len(), true);
+        if !source[..start].trim_end().ends_with('.') || bytes.get(open) != Some(&b'[') {
+            return false;
+        }
+        let rest = &source[open + 1..];
+        let Some(index) = rest
+            .split(['\n', '\r'])
+            .next()
+            .and_then(|line| line.split(']').next().filter(|_| line.contains(']')))
+        else {
+            return true;
+        };
+        index.contains("True")
+            || index.contains("False")
+            || index.as_bytes().windows(2).any(|pair| {
+                pair[0].is_ascii_digit() && matches!(pair[1], b'.' | b'e' | b'E')
+                    || pair[0] == b'.' && pair[1].is_ascii_digit()
+            })
+    })
 }

@@ -5,6 +5,7 @@ use migrate_engine::edit::{Edit, Fix};
 use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::text_size::Ranged;
 
+use crate::triggers;
 use crate::values;
 
 /// ## What it does
@@ -42,7 +43,7 @@ impl Rule for Nonzero0d {
         let calls = vec![
             Atom::Within(
                 Anchor::Call(vec!["numpy.nonzero".to_string()]),
-                Inside::Check(may_hold_literal),
+                Inside::Check(triggers::may_be_one_literal),
             ),
             // `np.array(5).nonzero()`: a constructor call holding a literal, then the method.
             Atom::Within(
@@ -53,7 +54,7 @@ impl Rule for Nonzero0d {
                         .chain(values::int_type_names())
                         .collect(),
                 ),
-                Inside::Check(may_hold_literal),
+                Inside::Check(triggers::may_be_one_literal),
             ),
         ];
         Some(Triggers {
@@ -106,11 +107,4 @@ impl Rule for Nonzero0d {
             None => diagnostic.with_help("Use `np.atleast_1d(value).nonzero()`, as NumPy 1.x did"),
         });
     }
-}
-
-/// From the bytes alone, whether arguments may hold a number or bool literal.
-fn may_hold_literal(arguments: &str) -> bool {
-    arguments.bytes().any(|byte| byte.is_ascii_digit())
-        || arguments.contains("True")
-        || arguments.contains("False")
 }

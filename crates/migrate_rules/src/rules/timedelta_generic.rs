@@ -1,7 +1,7 @@
 use migrate_engine::ast::Expr;
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
-use migrate_engine::prefilter::Triggers;
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
 use migrate_engine::text_size::Ranged;
 
 use crate::triggers;
@@ -37,9 +37,10 @@ impl Rule for TimedeltaGeneric {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        Some(Triggers::any(vec![triggers::references([
-            "numpy.timedelta64",
-        ])]))
+        Some(Triggers::any(vec![Atom::Within(
+            Anchor::Call(vec!["numpy.timedelta64".to_string()]),
+            Inside::Check(may_lack_unit),
+        )]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -68,4 +69,12 @@ impl Rule for TimedeltaGeneric {
             );
         }
     }
+}
+
+/// Whether `np.timedelta64(...)`'s arguments may be what has no unit: nothing, `"NaT"`, or
+/// one int literal.
+fn may_lack_unit(arguments: &str) -> bool {
+    arguments.trim().trim_end_matches(',').trim().is_empty()
+        || arguments.contains("NaT")
+        || triggers::may_be_one_literal(arguments)
 }

@@ -134,9 +134,15 @@ impl Rule for UfuncWhere {
     }
 
     fn triggers(&self) -> Option<Triggers> {
+        let ufuncs = UNARY
+            .iter()
+            .chain(BINARY)
+            .chain(TWO_OUTPUTS.iter().map(|(name, _)| name))
+            .map(|name| format!("numpy.{name}"))
+            .collect();
         Some(Triggers::any(vec![Atom::Within(
-            Anchor::Keyword("where".into()),
-            Inside::Check(|_| true),
+            Anchor::Call(ufuncs),
+            Inside::Keyword("where".into(), None),
         )]))
     }
 
