@@ -60,7 +60,8 @@ use crate::triggers;
 /// provably an array is reported only in files that import NumPy, and not on imported
 /// modules (`ET.tostring(elem)`). `.itemset()` is fixed only as
 /// a statement, `.newbyteorder()` only on a plain name (the fix reads it twice);
-/// `.ndincr()` is reported only (`next(it)` behaves differently at the end).
+/// `it.ndincr()` becomes `next(it)` as a statement where `it` is provably an `np.ndindex`
+/// (`ndincr` was `next(self)` returning `None`, `StopIteration` at the end included).
 pub struct NdarrayMethod;
 
 pub const CODE: &str = "NP212";
@@ -195,8 +196,13 @@ impl Rule for NdarrayMethod {
         }
         if name == "ndincr" {
             let message = "`ndindex.ndincr()` was removed in NumPy 2.4";
-            let help = "Use `next(it)`; not fixed: `next` raises `StopIteration` at the end where `ndincr` did not";
-            checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+            let diagnostic = Diagnostic::new(CODE, message, call.range());
+            checker.report(match ndincr(checker, call, receiver) {
+                Ok(fix) => diagnostic
+                    .with_fix(fix)
+                    .with_help("Use `next(it)`, which `ndincr` called"),
+                Err(why) => diagnostic.with_help(format!("Use `next(it)`; not fixed: {why}")),
+            });
             return;
         }
         let receiver_text = checker.source().slice(receiver.range());
@@ -329,6 +335,32 @@ fn newbyteorder<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'
         "Change the byte order of a view's dtype".to_string(),
         None,
     ))
+}
+
+/// `it.ndincr()` as a statement -> `next(it)`, where `it` is provably an `np.ndindex`: every
+/// 1.x `ndincr` was `next(self)` (with a warning) and returned `None`, so only its value
+/// differs.
+fn ndincr<'a>(
+    checker: &Checker<'a>,
+    call: &'a ast::ExprCall,
+    receiver: &'a Expr,
+) -> Result<Fix, &'static str> {
+    let is_ndindex = |expr: &'a Expr| matches!(expr, Expr::Call(inner) if checker.qualified_name(&inner.func).as_deref() == Some("numpy.ndindex"));
+    let provable = is_ndindex(receiver)
+        || matches!(receiver, Expr::Name(name) if checker.assignments(&name.id).is_some_and(|assigned| {
+            !assigned.is_empty()
+                && assigned.iter().all(|assigned| matches!(assigned, Assigned::Value(value) if is_ndindex(value)))
+        }));
+    if !provable {
+        return Err("the receiver is not provably an `np.ndindex`");
+    }
+    let statement = matches!(checker.parent(), Some(AnyNodeRef::StmtExpr(stmt)) if stmt.value.range() == call.range());
+    if !statement || !call.arguments.is_empty() {
+        return Err("`next(it)` returns the index where `ndincr()` returned `None`");
+    }
+    let next = naming::builtin(checker, "next").ok_or("`next` is rebound in this file")?;
+    let text = format!("{next}({})", argument(checker, receiver));
+    Ok(Fix::edit(Edit::replace(call.range(), text)))
 }
 
 /// `expr` as a call argument.
