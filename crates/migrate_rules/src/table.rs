@@ -251,9 +251,12 @@ pub struct ArgumentRow {
     pub removed: Option<Version>,
     /// The fix: the keyword gets this name,
     pub rename: Option<String>,
-    /// or goes,
+    /// or goes (a positional one with `later_keywords`: the positional arguments after it
+    /// become these keywords, in order),
     #[serde(default)]
     pub remove: bool,
+    #[serde(default)]
+    pub later_keywords: Vec<String>,
     /// or becomes this positional argument (0-based; the ones before must be positional),
     pub to_position: Option<usize>,
     /// or the positional argument becomes this keyword,
@@ -407,9 +410,10 @@ impl Tables {
             ];
             if actions.iter().filter(|action| **action).count() > 1
                 || row.keyword.is_some() == row.position.is_some()
+                || (!row.later_keywords.is_empty() && (!row.remove || row.position.is_none()))
             {
                 return Err(format!(
-                    "argument row of {:?}: one of `keyword`/`position`, and at most one fix",
+                    "argument row of {:?}: one of `keyword`/`position`, at most one fix, `later_keywords` only with a removed `position`",
                     row.functions
                 ));
             }

@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn one_literal() {
         for yes in ["5", " -1.5 ", "(True)", "0x1F,", "1e3", "2j", "x # c", ""] {
-            assert_eq!(may_be_one_literal(yes), yes != "", "{yes:?}");
+            assert_eq!(may_be_one_literal(yes), !yes.is_empty(), "{yes:?}");
         }
         for no in ["x", "5, 2", "a > 0", "[1]", "f(1)"] {
             assert!(!may_be_one_literal(no), "{no:?}");

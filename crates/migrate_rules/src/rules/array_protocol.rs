@@ -40,6 +40,9 @@ use crate::naming;
 /// behaviour on both versions. Methods without a body (stubs, protocols, `...`) only get the
 /// parameter. Signatures with `*args`/`**kwargs` already accept `copy` and are not reported;
 /// signatures with keyword-only parameters, and one-line methods, are reported, not fixed.
+/// `__array_wrap__(self, arr[, context])` gains `[context=None, ]return_scalar=False`, which
+/// it ignores: NumPy 1.x never passes it and NumPy 2 returns what the method returns with or
+/// without it (only the warning goes).
 pub struct ArrayProtocol;
 
 pub const CODE: &str = "NP213";
@@ -76,21 +79,7 @@ impl Rule for ArrayProtocol {
                 checker
                     .report(Diagnostic::new(CODE, message, function.name.range()).with_help(help));
             }
-            "__array_wrap__" => {
-                let parameters = &function.parameters;
-                let accepts = parameters.kwarg.is_some()
-                    || parameters
-                        .iter()
-                        .any(|p| p.name().as_str() == "return_scalar");
-                if !accepts {
-                    let message =
-                        "`__array_wrap__` without `return_scalar` is deprecated since NumPy 2.0";
-                    let help = "Add `return_scalar=False` and return a scalar when NumPy passes `return_scalar=True`";
-                    checker.report(
-                        Diagnostic::new(CODE, message, function.name.range()).with_help(help),
-                    );
-                }
-            }
+            "__array_wrap__" => array_wrap(checker, function),
             _ => {}
         }
     }
@@ -115,6 +104,60 @@ fn array_method(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     checker.report(diagnostic);
 }
 
+/// NumPy 2 calls `__array_wrap__(arr, context, return_scalar)` positionally and, where that
+/// raises `TypeError`, again with fewer arguments and a `DeprecationWarning`; it returns what
+/// the method returns either way. So a `return_scalar=False` that the method ignores keeps
+/// what it did on 2.x, and NumPy 1.x never passes it.
+fn array_wrap(checker: &mut Checker, function: &ast::StmtFunctionDef) {
+    let parameters = &function.parameters;
+    // `*args` takes it positionally, as NumPy passes it.
+    let accepts = parameters.kwarg.is_some()
+        || parameters.vararg.is_some()
+        || parameters
+            .iter()
+            .any(|p| p.name().as_str() == "return_scalar");
+    if accepts {
+        return;
+    }
+    let message = "`__array_wrap__` without `return_scalar` is deprecated since NumPy 2.0";
+    let diagnostic = Diagnostic::new(CODE, message, function.name.range());
+    let positional = parameters.posonlyargs.len() + parameters.args.len();
+    let source = checker.source();
+    // A new parameter must not hide a name the body reads from outside.
+    let free = |name: &str| !source.slice(function.range()).contains(name);
+    let added = match positional {
+        3 if free("return_scalar") => Some(", return_scalar=False"),
+        2 if free("return_scalar") && free("context") => {
+            Some(", context=None, return_scalar=False")
+        }
+        _ => None,
+    };
+    checker.report(
+        match added.and_then(|added| Some((added, parameters_end(checker, parameters)?))) {
+            Some((added, at)) => diagnostic
+                .with_fix(Fix::edit(Edit::insert(at, added)))
+                .with_help(format!("Add `{}`: NumPy 1.x never passes it, NumPy 2 returns what the method returns either way", added.trim_start_matches(", "))),
+            None => diagnostic.with_help(
+                "Accept `(arr, context=None, return_scalar=False)`: NumPy 2 passes the three positionally",
+            ),
+        },
+    );
+}
+
+/// After the last parameter that may be passed positionally: past a `/` that ends the
+/// positional-only ones.
+fn parameters_end(checker: &Checker, parameters: &ast::Parameters) -> Option<TextSize> {
+    match parameters.args.last() {
+        Some(last) => Some(last.end()),
+        None => {
+            let last = parameters.posonlyargs.last()?;
+            let rest = &checker.source().text()[last.end().to_usize()..parameters.end().to_usize()];
+            let slash = rest.find('/')?;
+            Some(last.end() + TextSize::try_from(slash + 1).expect("a short signature"))
+        }
+    }
+}
+
 fn fix(checker: &Checker, function: &ast::StmtFunctionDef) -> Result<Fix, String> {
     const ADVICE: &str = "Add `copy=None` and honour it: copy when it is true, raise `ValueError` when it is false and a copy is needed";
     let parameters = &function.parameters;
@@ -129,21 +172,8 @@ fn fix(checker: &Checker, function: &ast::StmtFunctionDef) -> Result<Fix, String
     let Some((receiver, others)) = positional.split_first() else {
         return Err(ADVICE.to_string());
     };
-    // After the last parameter that may be passed by keyword: past a `/` that ends the
-    // positional-only ones.
     let source = checker.source();
-    let insert_at = match parameters.args.last() {
-        Some(last) => last.end(),
-        None => {
-            let last = parameters
-                .posonlyargs
-                .last()
-                .expect("the receiver at least");
-            let rest = &source.text()[last.end().to_usize()..parameters.end().to_usize()];
-            let slash = rest.find('/').ok_or(ADVICE)?;
-            last.end() + TextSize::try_from(slash + 1).expect("a short signature")
-        }
-    };
+    let insert_at = parameters_end(checker, parameters).ok_or(ADVICE)?;
     let mut edits = vec![Edit::insert(insert_at, ", copy=None")];
     if has_runtime_body(&function.body) {
         let first = first_statement_after_docstring(&function.body);

@@ -31,7 +31,7 @@ use crate::triggers;
 /// Use instead:
 /// ```python
 /// total = sum(x * x for x in values)
-/// eps = np.finfo(np.float64).eps
+/// eps = np.finfo(float).eps
 /// pixels = np.frombuffer(image.tobytes(), dtype=np.uint8).copy()
 /// ```
 ///
@@ -41,11 +41,15 @@ use crate::triggers;
 /// `np.frombuffer(data, ...).copy()` where `data` is provably bytes (a bytes literal,
 /// `.tobytes()`, `.encode(...)`): `frombuffer` of bytes is a read-only view, `fromstring` made
 /// a writable copy, hence `.copy()`; a `str` (which `fromstring` encoded as UTF-8) would make
-/// `frombuffer` raise, so other arguments are reported. The others are reported.
+/// `frombuffer` raise, so other arguments are reported. `np.finfo(None)` becomes
+/// `np.finfo(float)`: both are `np.dtype(None)`, float64. `np.fft.fftn(a, s=(3, 4))` gains
+/// `axes=(-2, -1)`, the last `len(s)` axes NumPy 1.x transformed, where `s` is a literal
+/// sequence. The others are reported.
 pub struct CallShape;
 
 pub const CODE: &str = "NP215";
 
+/// The n-dimensional FFTs first (the first four): they default to `axes=None`.
 const FFTS_WITH_AXES: &[&str] = &[
     "numpy.fft.fftn",
     "numpy.fft.ifftn",
@@ -112,8 +116,16 @@ impl Rule for CallShape {
             {
                 let message =
                     "`np.finfo(None)` was deprecated in NumPy 1.25 and raises from NumPy 2.5";
-                let help = "Pass the dtype: `np.finfo(np.float64)` is what `None` meant";
-                checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+                let diagnostic = Diagnostic::new(CODE, message, call.range());
+                let none = &arguments.args[0];
+                // `np.dtype(None)` is float64 on every NumPy, and so is `np.dtype(float)`.
+                checker.report(match naming::builtin(checker, "float") {
+                    Some(float) => diagnostic
+                        .with_fix(Fix::edit(Edit::replace(none.range(), float)))
+                        .with_help("Pass `float`: `None` meant `np.dtype(None)`, which is float64"),
+                    None => diagnostic
+                        .with_help("Pass the dtype: `np.finfo(np.float64)` is what `None` meant"),
+                });
             }
             name if FFTS_WITH_AXES.contains(&name)
                 && arguments
@@ -127,17 +139,28 @@ impl Rule for CallShape {
                 let help = "Give every axis its length: `None` meant the input's length along that axis (`a.shape[axis]`)";
                 checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
             }
-            name if FFTS_WITH_AXES.contains(&name)
-                && arguments.find_keyword("s").is_some()
+            // `fft2` and friends default to `axes=(-2, -1)`: only the n-dimensional ones
+            // default to `None`.
+            name if FFTS_WITH_AXES[..4].contains(&name)
                 && arguments.find_keyword("axes").is_none()
                 && arguments.args.len() < 3 =>
             {
+                let Some(s) = arguments.find_keyword("s") else {
+                    return;
+                };
                 let message = format!(
                     "`{}(..., s=...)` without `axes=` is deprecated since NumPy 2.0",
                     naming::display(name)
                 );
-                let help = "Pass `axes=` too: the axes `s` applies to (the last `len(s)` axes, as NumPy 1.x assumed)";
-                checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+                let diagnostic = Diagnostic::new(CODE, message, call.range());
+                checker.report(match last_axes(arguments, &s.value) {
+                    Some(axes) => diagnostic
+                        .with_fix(Fix::edit(Edit::insert(s.end(), format!(", axes={axes}"))))
+                        .with_help("Pass the axes NumPy 1.x took for `s`: the last `len(s)` ones"),
+                    None => diagnostic.with_help(
+                        "Pass `axes=` too: the axes `s` applies to (the last `len(s)` axes, as NumPy 1.x assumed)",
+                    ),
+                });
             }
             "numpy.fromstring" if binary_mode(checker, call) => {
                 let message = "The binary mode of `np.fromstring` (no `sep`) was deprecated in NumPy 1.14 and raises from NumPy 2.3";
@@ -164,6 +187,34 @@ fn holds_none(s: &Expr) -> bool {
         _ => return false,
     };
     elements.iter().any(Expr::is_none_literal_expr)
+}
+
+/// `(-2, -1)` for `s=(3, 4)`: the axes NumPy 1.x transformed when `s` came without `axes`
+/// (`range(-len(s), 0)`), where `s` is a literal sequence of known length and no
+/// `**kwargs` may hold an `axes`.
+fn last_axes(arguments: &ast::Arguments, s: &Expr) -> Option<String> {
+    let elements = match s {
+        Expr::Tuple(tuple) => &tuple.elts,
+        Expr::List(list) => &list.elts,
+        _ => return None,
+    };
+    if elements.is_empty()
+        || elements.iter().any(Expr::is_starred_expr)
+        || arguments
+            .keywords
+            .iter()
+            .any(|keyword| keyword.arg.is_none())
+    {
+        return None;
+    }
+    let axes: Vec<String> = (1..=elements.len())
+        .rev()
+        .map(|axis| format!("-{axis}"))
+        .collect();
+    Some(match axes.as_slice() {
+        [axis] => format!("({axis},)"),
+        _ => format!("({})", axes.join(", ")),
+    })
 }
 
 /// `np.fromstring(...)` in binary mode: no `sep`, or `sep=""`, and no `**kwargs` that might

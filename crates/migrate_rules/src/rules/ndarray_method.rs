@@ -60,7 +60,8 @@ use crate::triggers;
 /// provably an array is reported only in files that import NumPy, and not on imported
 /// modules (`ET.tostring(elem)`). `.itemset()` is fixed only as
 /// a statement, `.newbyteorder()` only on a plain name (the fix reads it twice);
-/// `.ndincr()` is reported only (`next(it)` behaves differently at the end).
+/// `it.ndincr()` becomes `next(it)` as a statement where `it` is provably an `np.ndindex`
+/// (`ndincr` was `next(self)` returning `None`, `StopIteration` at the end included).
 pub struct NdarrayMethod;
 
 pub const CODE: &str = "NP212";
@@ -195,8 +196,13 @@ impl Rule for NdarrayMethod {
         }
         if name == "ndincr" {
             let message = "`ndindex.ndincr()` was removed in NumPy 2.4";
-            let help = "Use `next(it)`; not fixed: `next` raises `StopIteration` at the end where `ndincr` did not";
-            checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+            let diagnostic = Diagnostic::new(CODE, message, call.range());
+            checker.report(match ndincr(checker, call, receiver) {
+                Ok(fix) => diagnostic
+                    .with_fix(fix)
+                    .with_help("Use `next(it)`, which `ndincr` called"),
+                Err(why) => diagnostic.with_help(format!("Use `next(it)`; not fixed: {why}")),
+            });
             return;
         }
         let receiver_text = checker.source().slice(receiver.range());
@@ -331,6 +337,32 @@ fn newbyteorder<'a>(checker: &Checker<'a>, call: &'a ast::ExprCall, receiver: &'
     ))
 }
 
+/// `it.ndincr()` as a statement -> `next(it)`, where `it` is provably an `np.ndindex`: every
+/// 1.x `ndincr` was `next(self)` (with a warning) and returned `None`, so only its value
+/// differs.
+fn ndincr<'a>(
+    checker: &Checker<'a>,
+    call: &'a ast::ExprCall,
+    receiver: &'a Expr,
+) -> Result<Fix, &'static str> {
+    let is_ndindex = |expr: &'a Expr| matches!(expr, Expr::Call(inner) if checker.qualified_name(&inner.func).as_deref() == Some("numpy.ndindex"));
+    let provable = is_ndindex(receiver)
+        || matches!(receiver, Expr::Name(name) if checker.assignments(&name.id).is_some_and(|assigned| {
+            !assigned.is_empty()
+                && assigned.iter().all(|assigned| matches!(assigned, Assigned::Value(value) if is_ndindex(value)))
+        }));
+    if !provable {
+        return Err("the receiver is not provably an `np.ndindex`");
+    }
+    let statement = matches!(checker.parent(), Some(AnyNodeRef::StmtExpr(stmt)) if stmt.value.range() == call.range());
+    if !statement || !call.arguments.is_empty() {
+        return Err("`next(it)` returns the index where `ndincr()` returned `None`");
+    }
+    let next = naming::builtin(checker, "next").ok_or("`next` is rebound in this file")?;
+    let text = format!("{next}({})", argument(checker, receiver));
+    Ok(Fix::edit(Edit::replace(call.range(), text)))
+}
+
 /// `expr` as a call argument.
 fn argument<'a>(checker: &Checker<'a>, expr: &'a Expr) -> String {
     let text = checker.source().slice(expr.range());
@@ -361,17 +393,31 @@ fn atom<'a>(checker: &Checker<'a>, expr: &'a Expr) -> String {
 /// a receiver that is not provably an array is reported only in a file that imports NumPy,
 /// when it is not an imported module or name, not `self` in a class that defines `tostring`
 /// itself, the call passes nothing but the array method's `order`, and it is not the
-/// fallback of code that tries `.tobytes()` first.
-fn may_be_array_tostring(checker: &Checker, call: &ast::ExprCall, receiver: &Expr) -> bool {
+/// fallback of code that tries `.tobytes()` first; nor where the receiver is provably not an
+/// array (an instance of a class from outside NumPy, or narrowed to one by `isinstance`) or
+/// the result is used as a `str` (`.encode(...)`).
+fn may_be_array_tostring<'a>(
+    checker: &Checker<'a>,
+    call: &'a ast::ExprCall,
+    receiver: &'a Expr,
+) -> bool {
     let arguments = &call.arguments;
-    let array_arguments = arguments.args.len() <= 1
+    let array_arguments = arguments.args.iter().all(may_be_order)
+        && arguments.args.len() <= 1
         && arguments.keywords.iter().all(|keyword| {
             keyword
                 .arg
                 .as_ref()
                 .is_some_and(|arg| arg.as_str() == "order")
         });
-    if !array_arguments || spelled_elsewhere(checker, call.start(), "tobytes") {
+    // `x.tostring().encode(...)`: a `str`, where the array method gave `bytes`.
+    let encoded = matches!(checker.parent(), Some(AnyNodeRef::ExprAttribute(attribute)) if attribute.attr.as_str() == "encode");
+    if !array_arguments
+        || encoded
+        || spelled_elsewhere(checker, call.start(), "tobytes")
+        || not_an_array(checker, receiver, 2)
+        || narrowed_to_other_class(checker, call, receiver)
+    {
         return false;
     }
     let model = checker.model();
@@ -401,6 +447,133 @@ fn may_be_array_tostring(checker: &Checker, call: &ast::ExprCall, receiver: &Exp
                 })
             });
     imports_numpy && !imported && !own_method
+}
+
+/// What `ndarray.tostring(order)` may be passed positionally: an order letter, or a name
+/// that says it is one (`v.tostring(self.encoding)` is pandas' `TermValue`).
+fn may_be_order(argument: &Expr) -> bool {
+    match argument {
+        Expr::StringLiteral(literal) => {
+            matches!(literal.value.to_str(), "C" | "F" | "A" | "K")
+        }
+        Expr::Name(name) => name.id.as_str().contains("order"),
+        Expr::Attribute(attribute) => attribute.attr.as_str().contains("order"),
+        _ => false,
+    }
+}
+
+/// A class not NumPy's: a `CapWords` name imported from outside NumPy (`Header`,
+/// `fits.Header`), or a class of this module whose bases are not NumPy's.
+fn foreign_class<'a>(checker: &Checker<'a>, class: &'a Expr) -> bool {
+    let mut base = class;
+    while let Expr::Attribute(attribute) = base {
+        base = &attribute.value;
+    }
+    let (Expr::Name(root), Some(last)) = (base, class_name(class)) else {
+        return false;
+    };
+    let cap_words = last.starts_with(|c: char| c.is_ascii_uppercase())
+        && last.chars().any(|c| c.is_ascii_lowercase());
+    let Some(assigned) = checker.assignments(&root.id) else {
+        return false;
+    };
+    match assigned.as_slice() {
+        [Assigned::Import, ..] => {
+            cap_words
+                && assigned
+                    .iter()
+                    .all(|assigned| matches!(assigned, Assigned::Import))
+                && checker.model().bindings_named(&root.id).all(|binding| {
+                    checker
+                        .import_site(binding.range.start())
+                        .is_some_and(|site| !naming::imports_from_numpy(site.stmt))
+                })
+        }
+        [Assigned::Class] => checker.module().body.iter().any(|stmt| {
+            matches!(stmt, ast::Stmt::ClassDef(definition)
+            if definition.name.as_str() == root.id.as_str()
+                && definition.bases().iter().all(|base| {
+                    checker.qualified_name(base).is_none_or(|base| !base.starts_with("numpy"))
+                }))
+        }),
+        _ => false,
+    }
+}
+
+/// `Header` of `Header` or `fits.Header`.
+fn class_name(class: &Expr) -> Option<&str> {
+    match class {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        _ => None,
+    }
+}
+
+/// A value provably not a NumPy array: a name bound only to instances of a foreign class
+/// (`Header(...)`, `fits.Header.fromstring(...)`, an alternate constructor) or to `.copy()`
+/// of such a name, `depth` names deep.
+fn not_an_array<'a>(checker: &Checker<'a>, value: &'a Expr, depth: usize) -> bool {
+    match value {
+        Expr::Call(call) => match &*call.func {
+            Expr::Attribute(method)
+                if method.attr.as_str().starts_with("from") && foreign_class(checker, &method.value) =>
+            {
+                true
+            }
+            Expr::Attribute(method) if method.attr.as_str() == "copy" && call.arguments.is_empty() => {
+                not_an_array(checker, &method.value, depth)
+            }
+            class => foreign_class(checker, class),
+        },
+        Expr::Name(name) if depth > 0 => checker.assignments(&name.id).is_some_and(|assigned| {
+            !assigned.is_empty()
+                && assigned.iter().all(|assigned| {
+                    matches!(assigned, Assigned::Value(value) if not_an_array(checker, value, depth - 1))
+                })
+        }),
+        _ => false,
+    }
+}
+
+/// Inside `if isinstance(x, fits.Header):` (or its `elif`), with `x` the receiver and the
+/// class foreign.
+fn narrowed_to_other_class<'a>(
+    checker: &Checker<'a>,
+    call: &'a ast::ExprCall,
+    receiver: &'a Expr,
+) -> bool {
+    let Expr::Name(name) = receiver else {
+        return false;
+    };
+    let inside = |body: &[ast::Stmt]| {
+        body.first()
+            .zip(body.last())
+            .is_some_and(|(first, last)| first.start() <= call.start() && call.end() <= last.end())
+    };
+    let narrows = |test: &'a Expr| {
+        let Expr::Call(isinstance) = test else {
+            return false;
+        };
+        let [Expr::Name(tested), class] = &isinstance.arguments.args[..] else {
+            return false;
+        };
+        matches!(&*isinstance.func, Expr::Name(function) if function.id.as_str() == "isinstance")
+            && checker.model().is_builtin_visible("isinstance")
+            && tested.id == name.id
+            && foreign_class(checker, class)
+    };
+    checker.statement_ancestors().any(|ancestor| {
+        let AnyNodeRef::StmtIf(if_stmt) = ancestor else {
+            return false;
+        };
+        if inside(&if_stmt.body) {
+            return narrows(&if_stmt.test);
+        }
+        if_stmt
+            .elif_else_clauses
+            .iter()
+            .any(|clause| inside(&clause.body) && clause.test.as_ref().is_some_and(&narrows))
+    })
 }
 
 /// Names like `dtype`, `dt`, `self.dtype`: `newbyteorder()` on those is the dtype method.

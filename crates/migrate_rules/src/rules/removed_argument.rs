@@ -3,6 +3,7 @@ use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
 use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
+use migrate_engine::source::SourceText;
 use migrate_engine::syntax_edits::{argument_start, keyword_value_start, remove_arguments};
 use migrate_engine::text_size::{Ranged, TextRange};
 
@@ -125,6 +126,48 @@ impl Rule for RemovedArgument {
     }
 }
 
+/// Drop the positional argument at `index` and pass the positional ones after it by the
+/// row's `later_keywords` (`array2string`'s arguments after `style`), when each has a name
+/// and none is given by keyword too.
+fn later_keywords(
+    source: &SourceText,
+    call: &ast::ExprCall,
+    row: &ArgumentRow,
+    index: usize,
+    removed: &Expr,
+) -> Option<(Vec<Edit>, String)> {
+    let arguments = &call.arguments;
+    let later: Vec<(usize, &Expr)> = arguments
+        .args
+        .iter()
+        .filter(|arg| arg.start() > removed.start())
+        .enumerate()
+        .map(|(offset, arg)| (index + 1 + offset, arg))
+        .collect();
+    if later.len() > row.later_keywords.len()
+        || arguments.args.iter().any(Expr::is_starred_expr)
+        || row.later_keywords[..later.len()]
+            .iter()
+            .any(|name| arguments.find_keyword(name).is_some())
+    {
+        return None;
+    }
+    let mut edits = remove_arguments(source, arguments, &[index]);
+    for ((at, _), name) in later.iter().zip(&row.later_keywords) {
+        edits.push(Edit::insert(
+            argument_start(source.text(), arguments, *at),
+            format!("{name}="),
+        ));
+    }
+    let names = row.later_keywords[..later.len()].join("=`, `");
+    let help = if later.is_empty() {
+        "Remove it".to_string()
+    } else {
+        format!("Remove it and pass the arguments after it as `{names}=`")
+    };
+    Some((edits, help))
+}
+
 /// The value passed, by keyword or position.
 fn value<'a>(argument: ArgOrKeyword<'a>) -> &'a Expr {
     match argument {
@@ -205,6 +248,9 @@ impl RemovedArgument {
                     vec![Edit::replace(name.range(), new.as_str())],
                     format!("Use `{new}=`"),
                 )
+            }
+            (ArgOrKeyword::Arg(arg), ArgumentRow { remove: true, .. }) => {
+                later_keywords(source, call, row, index, arg).ok_or_else(message)?
             }
             (ArgOrKeyword::Keyword(_), ArgumentRow { remove: true, .. }) => (
                 remove_arguments(source, &call.arguments, &[index]),

@@ -1,11 +1,12 @@
 use migrate_engine::assignments::Assigned;
-use migrate_engine::ast::{Expr, Stmt};
+use migrate_engine::ast::{Expr, ExprCall, Stmt};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
+use migrate_engine::edit::{Edit, Fix};
 use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::text_size::{Ranged, TextRange};
 
-use crate::triggers;
+use crate::{naming, triggers};
 
 /// ## What it does
 /// Finds a list method or an item assignment on a name bound only to the result of a NumPy
@@ -30,8 +31,8 @@ use crate::triggers;
 /// ```
 ///
 /// ## Fix
-/// None: the change belongs where the name is bound, which may be far from its use.
-/// Reported, with the replacement (`list(...)`, what NumPy 1.x returned).
+/// Where the name has that one binding, the call there becomes `list(...)`, what NumPy 1.x
+/// returned (a new list, so the copy is not seen). A name bound more than once is reported.
 pub struct TupleResult;
 
 pub const CODE: &str = "NP239";
@@ -113,27 +114,38 @@ fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, w
     let Expr::Name(name) = receiver else {
         return;
     };
-    let Some(function) = tuple_source(checker, &name.id) else {
+    let Some((function, calls)) = tuple_source(checker, &name.id) else {
         return;
     };
-    checker.report(
-        Diagnostic::new(
-            CODE,
-            format!(
-                "{what} on the result of `{function}`, a tuple since NumPy 2.0 (a list before)"
-            ),
-            range,
-        )
-        .with_help(format!(
-            "Bind `list({function}(...))`, what NumPy 1.x returned"
-        )),
+    let diagnostic = Diagnostic::new(
+        CODE,
+        format!("{what} on the result of `{function}`, a tuple since NumPy 2.0 (a list before)"),
+        range,
     );
+    // One binding: `list(...)` there makes the list NumPy 1.x returned, a new one that no
+    // one else holds, on every version.
+    let fix = match (calls.as_slice(), naming::builtin(checker, "list")) {
+        ([call], Some(list)) => Some(Fix::new(vec![
+            Edit::insert(call.start(), format!("{list}(")),
+            Edit::insert(call.end(), ")"),
+        ])),
+        _ => None,
+    };
+    let help = format!("Bind `list({function}(...))`, what NumPy 1.x returned");
+    checker.report(match fix {
+        Some(fix) => diagnostic.with_fix(fix).with_help(help),
+        None => diagnostic.with_help(format!(
+            "{help} (not fixed: the name is bound more than once)"
+        )),
+    });
 }
 
-/// The function (`np.meshgrid`) whose tuple result is every binding of `name`.
-fn tuple_source(checker: &Checker, name: &str) -> Option<String> {
+/// The function (`np.meshgrid`) whose tuple result is every binding of `name`, and those
+/// calls.
+fn tuple_source<'a>(checker: &Checker<'a>, name: &str) -> Option<(String, Vec<&'a ExprCall>)> {
     let assigned = checker.assignments(name)?;
     let mut function = None;
+    let mut calls = Vec::new();
     for assigned in &assigned {
         let Assigned::Value(Expr::Call(call)) = assigned else {
             return None;
@@ -146,7 +158,8 @@ fn tuple_source(checker: &Checker, name: &str) -> Option<String> {
         {
             return None;
         }
-        function = Some(crate::naming::display(&qualified));
+        function = Some(naming::display(&qualified));
+        calls.push(call);
     }
-    function
+    Some((function?, calls))
 }
