@@ -38,10 +38,12 @@ use crate::version::Version;
 /// 1.x rejects: applied only with `--min-numpy 2.0` or later. `.astype(copy=False)` kept its
 /// meaning and is not reported.
 ///
-/// `np.array(x, copy=copy)` where `copy` is a parameter of the enclosing function is
-/// reported, not fixed: callers written for NumPy 1 pass `False` meaning "copy if needed"
-/// (NumPy 2: `None`, which NumPy 1.x rejects), others may mean "never copy". The advice is
-/// the idiom of SciPy and others: `copy=copy or copy_if_needed`.
+/// `np.array(x, copy=copy)` where `copy` is a parameter of the enclosing function that may
+/// be `False`: callers written for NumPy 1 pass `False` meaning "copy if needed" (NumPy 2's
+/// `None`, which NumPy 1.x rejects). Fixed to `copy=copy or None` from `--min-numpy 2.0`;
+/// below it to `copy=copy or (None if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else
+/// False)`, the value SciPy and others call `copy_if_needed` (reported where the call does not
+/// name the NumPy module, `from numpy import array`).
 pub struct ArrayCopyFalse {
     pub min_numpy: Version,
 }
@@ -165,24 +167,41 @@ fn shown_true(checker: &Checker, if_stmt: &ast::StmtIf, name: &str) -> bool {
 
 impl ArrayCopyFalse {
     /// `np.array(x, copy=copy)` with `copy` a parameter: callers written for NumPy 1 pass
-    /// `False` meaning "copy if needed", which NumPy 2 turned into "never copy".
+    /// `False` meaning "copy if needed", which NumPy 2 turned into "never copy". Fixed to
+    /// `copy or None` from a 2.0 floor; below it, NumPy 1.x rejects `None`, so the value is
+    /// chosen by version, through the module the call names (`np` of `np.array`).
     fn report_parameter(&self, checker: &mut Checker, call: &ast::ExprCall, name: &str) {
         let message = format!(
             "`np.array(..., copy={name})` raises on NumPy 2 when `{name}` is `False` and a copy is needed"
         );
-        let help = if self.min_numpy < Version::NUMPY_2 {
-            format!(
-                "If callers pass `{name}=False` meaning \"copy if needed\", pass `copy={name} or copy_if_needed` \
-                 with `copy_if_needed = None if np.lib.NumpyVersion(np.__version__) >= \"2.0.0\" else False` \
-                 (NumPy 1.x rejects `copy=None`); not fixed: callers may mean \"never copy\""
-            )
-        } else {
-            format!(
-                "If callers pass `{name}=False` meaning \"copy if needed\", pass `copy={name} or None`; \
-                 not fixed: callers may mean \"never copy\""
-            )
+        let Some(copy) = call.arguments.find_keyword("copy") else {
+            return;
         };
-        checker.report(Diagnostic::new(CODE, message, call.range()).with_help(help));
+        let if_needed = if self.min_numpy >= Version::NUMPY_2 {
+            Some("None".to_string())
+        } else if let Expr::Attribute(attribute) = &*call.func {
+            let numpy = checker.source().slice(attribute.value.range());
+            Some(format!(
+                "(None if {numpy}.lib.NumpyVersion({numpy}.__version__) >= \"2.0.0\" else False)"
+            ))
+        } else {
+            None
+        };
+        let diagnostic = Diagnostic::new(CODE, message, call.range());
+        let diagnostic = match if_needed {
+            Some(if_needed) => diagnostic
+                .with_fix(Fix::edit(Edit::replace(
+                    copy.value.range(),
+                    format!("{name} or {if_needed}"),
+                )))
+                .with_help(format!(
+                    "Pass `copy={name} or {if_needed}`: `False` keeps meaning \"copy if needed\" (NumPy 2's `None`)"
+                )),
+            None => diagnostic.with_help(format!(
+                "Pass `copy={name} or copy_if_needed` with `copy_if_needed = None if np.lib.NumpyVersion(np.__version__) >= \"2.0.0\" else False` (NumPy 1.x rejects `copy=None`)"
+            )),
+        };
+        checker.report(diagnostic);
     }
 
     fn fix(&self, checker: &Checker, call: &ast::ExprCall) -> Result<(Fix, String), String> {
