@@ -344,3 +344,48 @@ fn tabs_form_feeds_and_crlf_survive() {
         source.replace("np.float_", "np.float64")
     );
 }
+
+/// Reads of a name bound thousands of times in one scope: each proof about the name (an
+/// array? a tuple result? a dtype?) is made once per binding list, not once per read, so
+/// the run stays linear where it used to take hours.
+#[test]
+fn many_reads_of_a_name_bound_many_times_stay_linear() {
+    let repeat = 5_000;
+    let mut source = String::from("import numpy as np\n");
+    for _ in 0..repeat {
+        source.push_str("x = np.zeros(3)\nx.ptp()\nint(x)\nd = x.dtype\nnp.dtype(d)\n");
+        source.push_str("g = np.meshgrid(a, b)\ng[0] = 1\ng.append(2)\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "many.py", &source);
+    let report = fs::File::create(dir.path().join("report.txt")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .current_dir(dir.path())
+        .args(["--check", "--output-format", "concise", "many.py"])
+        .stdout(report)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // A bound on a hang, not a timing: quadratic work here takes hours.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("migrate --check did not finish within 300 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(1));
+    let report = fs::read_to_string(dir.path().join("report.txt")).unwrap();
+    // `.ptp()` and both changes of `g` are reported at every repetition.
+    assert_eq!(
+        report.matches("NP239").count(),
+        2 * repeat,
+        "{}",
+        &report[..2000]
+    );
+    assert!(report.matches("ptp").count() >= repeat);
+}

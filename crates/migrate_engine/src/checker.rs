@@ -3,6 +3,7 @@
 use std::any::Any;
 use std::cell::{OnceCell, RefCell};
 use std::path::Path;
+use std::rc::Rc;
 
 use ruff_python_ast::visitor::source_order::{
     SourceOrderVisitor, TraversalSignal, walk_annotation, walk_expr, walk_stmt,
@@ -11,7 +12,7 @@ use ruff_python_ast::{self as ast, AnyNodeRef, Expr, ExprContext, Stmt};
 use ruff_text_size::{Ranged, TextSize};
 use rustc_hash::FxHashMap;
 
-use crate::assignments::{Assigned, assignments};
+use crate::assignments::{Assigned, Assignments};
 use crate::diagnostic::Diagnostic;
 use crate::prefilter::{Prefilter, Triggers};
 use crate::project::{Project, ProjectFile};
@@ -164,10 +165,18 @@ pub struct Checker<'a> {
     import_sites: OnceCell<FxHashMap<TextSize, ImportSite<'a>>>,
     /// Results rules compute once per file and share between findings (see [`Checker::memoized`]).
     memo: RefCell<Memo>,
+    assignments: Assignments<'a>,
 }
 
 /// Results computed once per file, by kind and offset.
-type Memo = FxHashMap<(&'static str, TextSize), Box<dyn Any>>;
+type Memo = FxHashMap<(&'static str, MemoKey), Box<dyn Any>>;
+
+#[derive(PartialEq, Eq, Hash)]
+enum MemoKey {
+    Offset(TextSize),
+    /// The address of a list of bindings, which lives as long as the checker, and a depth.
+    Bindings(*const (), u32),
+}
 
 /// Where a name is imported: the statement, which of its names, and the block that holds it.
 #[derive(Clone, Copy)]
@@ -210,6 +219,7 @@ impl<'a> Checker<'a> {
             diagnostics: Vec::new(),
             import_sites: OnceCell::new(),
             memo: RefCell::new(FxHashMap::default()),
+            assignments: Assignments::default(),
         }
     }
 
@@ -244,9 +254,10 @@ impl<'a> Checker<'a> {
     }
 
     /// Every binding of the local name `name` where it is read now: see
-    /// [`crate::assignments::assignments`].
-    pub fn assignments(&self, name: &str) -> Option<Vec<Assigned<'a>>> {
-        assignments(name, self.statement_ancestors(), self.module)
+    /// [`Assignments::of`].
+    pub fn assignments(&self, name: &str) -> Option<Rc<[Assigned<'a>]>> {
+        self.assignments
+            .of(name, self.statement_ancestors(), self.module)
     }
 
     /// The statements (and except handlers, elif clauses, lambdas) that enclose the node being
@@ -303,18 +314,55 @@ impl<'a> Checker<'a> {
         at: TextSize,
         compute: impl FnOnce() -> T,
     ) -> T {
+        self.memoized_by((kind, MemoKey::Offset(at)), compute)
+    }
+
+    /// `compute(bindings)` for the bindings of `name` where it is read now (see
+    /// [`Checker::assignments`]), once per `kind`, `depth` and list of bindings: for a fact
+    /// about a name that each of its reads would otherwise derive from all its bindings again.
+    /// `depth` tells apart the results of a proof that stops some names deep.
+    pub fn memoized_over_assignments<T: Clone + 'static>(
+        &self,
+        kind: &'static str,
+        depth: u32,
+        name: &str,
+        compute: impl FnOnce(&[Assigned<'a>]) -> T,
+    ) -> Option<T> {
+        let assigned = self.assignments(name)?;
+        let key = MemoKey::Bindings(Rc::as_ptr(&assigned).cast::<()>(), depth);
+        Some(self.memoized_by((kind, key), || compute(&assigned)))
+    }
+
+    /// Whether `name` is bound where it is read now and every binding `holds` (memoized as
+    /// [`Checker::memoized_over_assignments`]).
+    pub fn every_assignment(
+        &self,
+        kind: &'static str,
+        depth: u32,
+        name: &str,
+        holds: impl Fn(&Assigned<'a>) -> bool,
+    ) -> bool {
+        self.memoized_over_assignments(kind, depth, name, |assigned| {
+            !assigned.is_empty() && assigned.iter().all(holds)
+        })
+        .unwrap_or(false)
+    }
+
+    fn memoized_by<T: Clone + 'static>(
+        &self,
+        key: (&'static str, MemoKey),
+        compute: impl FnOnce() -> T,
+    ) -> T {
         if let Some(value) = self
             .memo
             .borrow()
-            .get(&(kind, at))
+            .get(&key)
             .and_then(|value| value.downcast_ref::<T>())
         {
             return value.clone();
         }
         let value = compute();
-        self.memo
-            .borrow_mut()
-            .insert((kind, at), Box::new(value.clone()));
+        self.memo.borrow_mut().insert(key, Box::new(value.clone()));
         value
     }
 

@@ -145,22 +145,14 @@ fn is_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
         }
         Expr::UnaryOp(unary) => is_array(checker, &unary.operand, depth + 1),
         Expr::Name(name) => {
-            let Some(assigned) = checker.assignments(&name.id) else {
-                return false;
-            };
-            !assigned.is_empty()
-                && assigned.iter().all(|assigned| match assigned {
-                    Assigned::Value(value) => {
-                        !std::ptr::eq(*value, expr) && is_array(checker, value, depth + 1)
-                    }
-                    Assigned::Annotated(Some(annotation)) => {
-                        is_array_annotation(checker, annotation)
-                    }
-                    Assigned::Annotated(None)
-                    | Assigned::Class
-                    | Assigned::Import
-                    | Assigned::Other => false,
-                })
+            checker.every_assignment("array", depth, &name.id, |assigned| match assigned {
+                Assigned::Value(value) => is_array(checker, value, depth + 1),
+                Assigned::Annotated(Some(annotation)) => is_array_annotation(checker, annotation),
+                Assigned::Annotated(None)
+                | Assigned::Class
+                | Assigned::Import
+                | Assigned::Other => false,
+            })
         }
         _ => false,
     }
@@ -212,11 +204,8 @@ fn is_dtype_within<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> boo
     match expr {
         Expr::Attribute(attribute) => attribute.attr.as_str() == "dtype",
         Expr::Call(call) => checker.qualified_name(&call.func).as_deref() == Some("numpy.dtype"),
-        Expr::Name(name) => checker.assignments(&name.id).is_some_and(|assigned| {
-            !assigned.is_empty()
-                && assigned
-                    .iter()
-                    .all(|assigned| matches!(assigned, Assigned::Value(value) if is_dtype_within(checker, value, depth + 1)))
+        Expr::Name(name) => checker.every_assignment("dtype", depth, &name.id, |assigned| {
+            matches!(assigned, Assigned::Value(value) if is_dtype_within(checker, value, depth + 1))
         }),
         _ => false,
     }
@@ -318,11 +307,8 @@ pub fn is_class<'a>(checker: &Checker<'a>, expr: &'a Expr) -> bool {
             let Expr::Name(name) = expr else {
                 return false;
             };
-            checker.assignments(&name.id).is_some_and(|assigned| {
-                !assigned.is_empty()
-                    && assigned
-                        .iter()
-                        .all(|assigned| matches!(assigned, Assigned::Class))
+            checker.every_assignment("class", 0, &name.id, |assigned| {
+                matches!(assigned, Assigned::Class)
             })
         }
     }

@@ -4,6 +4,17 @@ use migrate_engine::prefilter::{
     Anchor, Atom, Inside, is_identifier_byte, skip_blanks, word_starts,
 };
 
+/// How many occurrences the text checks below read before letting a file through: they are
+/// linear per occurrence, and a file made of occurrences must not take quadratic time.
+pub const MAX_OCCURRENCES: usize = 256;
+
+/// Whether `word` occurs more than [`MAX_OCCURRENCES`] times in `source`.
+fn occurs_often(source: &str, word: &str) -> bool {
+    memchr::memmem::find_iter(source.as_bytes(), word.as_bytes())
+        .nth(MAX_OCCURRENCES)
+        .is_some()
+}
+
 /// A reference atom for these qualified names.
 pub fn references<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Atom {
     Atom::Reference(owned(names))
@@ -31,6 +42,9 @@ pub fn converts_name_assigned_from(source: &str, starts: &[usize], functions: &[
         .iter()
         .map(|name| name.rsplit('.').next().unwrap_or(name))
         .collect();
+    if starts.len() > MAX_OCCURRENCES {
+        return true;
+    }
     // `from numpy import where as w`: `w` calls it too.
     for function in names.clone() {
         for at in memchr::memmem::find_iter(bytes, function.as_bytes()) {
@@ -51,17 +65,18 @@ pub fn converts_name_assigned_from(source: &str, starts: &[usize], functions: &[
         if bytes.get(open) != Some(&b'(') {
             return false;
         }
-        let Some(close) = memchr::memchr(b')', &bytes[open..]).map(|n| open + n) else {
+        let line = source[open + 1..].lines().next().unwrap_or_default();
+        let Some((inside, _)) = line.split_once(')') else {
             return true;
         };
-        let inside = &source[open + 1..close];
         if inside.contains(['#', '\\']) {
             return true;
         }
         let argument = inside.trim_matches(|c: char| c.is_whitespace() || c == ',');
         !argument.is_empty()
             && argument.bytes().all(is_identifier_byte)
-            && assigned_values(source, argument).any(|value| may_call_or_name(value, &names))
+            && (occurs_often(source, argument)
+                || assigned_values(source, argument).any(|value| may_call_or_name(value, &names)))
     })
 }
 
@@ -135,6 +150,9 @@ fn may_call_or_name(value: &str, names: &[&str]) -> bool {
 /// call is not on the line of its assignment.
 pub fn mutates_name_assigned_from(source: &str, starts: &[usize], methods: &[&str]) -> bool {
     let bytes = source.as_bytes();
+    if starts.len() > MAX_OCCURRENCES {
+        return true;
+    }
     let mut calls = starts.to_vec();
     for &start in starts {
         let after = skip_blanks(bytes, identifier_end(bytes, start), true);
@@ -142,6 +160,9 @@ pub fn mutates_name_assigned_from(source: &str, starts: &[usize], methods: &[&st
             let alias_start = skip_blanks(bytes, after + 2, true);
             let alias = &source[alias_start..identifier_end(bytes, alias_start)];
             if !alias.is_empty() {
+                if occurs_often(source, alias) {
+                    return true;
+                }
                 calls.extend(word_starts(source, alias));
             }
         }
@@ -171,26 +192,27 @@ pub fn mutates_name_assigned_from(source: &str, starts: &[usize], methods: &[&st
 /// Whether `name.method(`, `name[...] =` or `del name[` may occur in `source`.
 fn is_changed_as_list(source: &str, name: &str, methods: &[&str]) -> bool {
     let bytes = source.as_bytes();
-    word_starts(source, name).any(|at| {
-        let after = at + name.len();
-        match bytes.get(after) {
-            Some(b'.') => {
-                let method_end = identifier_end(bytes, after + 1);
-                methods.contains(&&source[after + 1..method_end])
+    occurs_often(source, name)
+        || word_starts(source, name).any(|at| {
+            let after = at + name.len();
+            match bytes.get(after) {
+                Some(b'.') => {
+                    let method_end = identifier_end(bytes, after + 1);
+                    methods.contains(&&source[after + 1..method_end])
+                }
+                Some(b'[') => {
+                    let line_end = memchr::memchr2(b'\n', b'\r', &bytes[after..])
+                        .map_or(bytes.len(), |n| after + n);
+                    let line = &source[after..line_end];
+                    source[..at].trim_end().ends_with("del")
+                        || line.contains("] =") && !line.contains("==")
+                        || line.contains("]=") && !line.contains("]==")
+                        || line.ends_with('\\')
+                        || !line.contains(']')
+                }
+                _ => false,
             }
-            Some(b'[') => {
-                let line_end = memchr::memchr2(b'\n', b'\r', &bytes[after..])
-                    .map_or(bytes.len(), |n| after + n);
-                let line = &source[after..line_end];
-                source[..at].trim_end().ends_with("del")
-                    || line.contains("] =") && !line.contains("==")
-                    || line.contains("]=") && !line.contains("]==")
-                    || line.ends_with('\\')
-                    || !line.contains(']')
-            }
-            _ => false,
-        }
-    })
+        })
 }
 
 /// Whether a call's `arguments` may be one number or bool literal, maybe signed or in

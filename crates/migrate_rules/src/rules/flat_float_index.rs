@@ -6,6 +6,7 @@ use migrate_engine::prefilter::{Atom, Triggers, skip_blanks};
 use migrate_engine::text_size::Ranged;
 
 use crate::numpy_types::is_numpy_array;
+use crate::triggers;
 use crate::values;
 
 /// ## What it does
@@ -107,6 +108,9 @@ impl Rule for FlatFloatIndex {
 /// (a `.` or an exponent after a digit, `True`, `False`); generous past the line's end.
 fn indexes_with_float_or_bool(source: &str, starts: &[usize]) -> bool {
     let bytes = source.as_bytes();
+    if starts.len() > triggers::MAX_OCCURRENCES {
+        return true;
+    }
     starts.iter().any(|&start| {
         let open = skip_blanks(bytes, start + "flat".len(), true);
         if !source[..start].trim_end().ends_with('.') || bytes.get(open) != Some(&b'[') {

@@ -347,9 +347,8 @@ fn ndincr<'a>(
 ) -> Result<Fix, &'static str> {
     let is_ndindex = |expr: &'a Expr| matches!(expr, Expr::Call(inner) if checker.qualified_name(&inner.func).as_deref() == Some("numpy.ndindex"));
     let provable = is_ndindex(receiver)
-        || matches!(receiver, Expr::Name(name) if checker.assignments(&name.id).is_some_and(|assigned| {
-            !assigned.is_empty()
-                && assigned.iter().all(|assigned| matches!(assigned, Assigned::Value(value) if is_ndindex(value)))
+        || matches!(receiver, Expr::Name(name) if checker.every_assignment("ndindex", 0, &name.id, |assigned| {
+            matches!(assigned, Assigned::Value(value) if is_ndindex(value))
         }));
     if !provable {
         return Err("the receiver is not provably an `np.ndindex`");
@@ -431,8 +430,8 @@ fn may_be_array_tostring<'a>(
     while let Expr::Attribute(attribute) = base {
         base = &attribute.value;
     }
-    let imported = matches!(base, Expr::Name(name) if checker.assignments(&name.id).is_some_and(|assigned| {
-        !assigned.is_empty() && assigned.iter().all(|assigned| matches!(assigned, Assigned::Import))
+    let imported = matches!(base, Expr::Name(name) if checker.every_assignment("import", 0, &name.id, |assigned| {
+        matches!(assigned, Assigned::Import)
     }));
     let own_method = matches!(receiver, Expr::Name(name) if name.id.as_str() == "self")
         && checker
@@ -477,7 +476,7 @@ fn foreign_class<'a>(checker: &Checker<'a>, class: &'a Expr) -> bool {
     let Some(assigned) = checker.assignments(&root.id) else {
         return false;
     };
-    match assigned.as_slice() {
+    match &*assigned {
         [Assigned::Import, ..] => {
             cap_words
                 && assigned
@@ -512,7 +511,7 @@ fn class_name(class: &Expr) -> Option<&str> {
 /// A value provably not a NumPy array: a name bound only to instances of a foreign class
 /// (`Header(...)`, `fits.Header.fromstring(...)`, an alternate constructor) or to `.copy()`
 /// of such a name, `depth` names deep.
-fn not_an_array<'a>(checker: &Checker<'a>, value: &'a Expr, depth: usize) -> bool {
+fn not_an_array<'a>(checker: &Checker<'a>, value: &'a Expr, depth: u32) -> bool {
     match value {
         Expr::Call(call) => match &*call.func {
             Expr::Attribute(method)
@@ -525,11 +524,8 @@ fn not_an_array<'a>(checker: &Checker<'a>, value: &'a Expr, depth: usize) -> boo
             }
             class => foreign_class(checker, class),
         },
-        Expr::Name(name) if depth > 0 => checker.assignments(&name.id).is_some_and(|assigned| {
-            !assigned.is_empty()
-                && assigned.iter().all(|assigned| {
-                    matches!(assigned, Assigned::Value(value) if not_an_array(checker, value, depth - 1))
-                })
+        Expr::Name(name) if depth > 0 => checker.every_assignment("not an array", depth, &name.id, |assigned| {
+            matches!(assigned, Assigned::Value(value) if not_an_array(checker, value, depth - 1))
         }),
         _ => false,
     }

@@ -163,12 +163,8 @@ fn has_dimensions<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool
                     .qualified_name(&call.func)
                     .is_some_and(|name| TUPLE_OF_1D.contains(&name.as_str()))
         }
-        Expr::Name(name) => checker.assignments(&name.id).is_some_and(|assigned| {
-            !assigned.is_empty()
-                && assigned.iter().all(|assigned| {
-                    matches!(assigned, Assigned::Value(value)
-                        if !std::ptr::eq(*value, expr) && has_dimensions(checker, value, depth + 1))
-                })
+        Expr::Name(name) => checker.every_assignment("dimensions", depth, &name.id, |assigned| {
+            matches!(assigned, Assigned::Value(value) if has_dimensions(checker, value, depth + 1))
         }),
         _ => false,
     }

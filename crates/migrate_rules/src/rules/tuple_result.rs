@@ -1,5 +1,5 @@
 use migrate_engine::assignments::Assigned;
-use migrate_engine::ast::{Expr, ExprCall, Stmt};
+use migrate_engine::ast::{Expr, Stmt};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
@@ -114,7 +114,7 @@ fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, w
     let Expr::Name(name) = receiver else {
         return;
     };
-    let Some((function, calls)) = tuple_source(checker, &name.id) else {
+    let Some((function, only_call)) = tuple_source(checker, &name.id) else {
         return;
     };
     let diagnostic = Diagnostic::new(
@@ -124,8 +124,8 @@ fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, w
     );
     // One binding: `list(...)` there makes the list NumPy 1.x returned, a new one that no
     // one else holds, on every version.
-    let fix = match (calls.as_slice(), naming::builtin(checker, "list")) {
-        ([call], Some(list)) => Some(Fix::new(vec![
+    let fix = match (only_call, naming::builtin(checker, "list")) {
+        (Some(call), Some(list)) => Some(Fix::new(vec![
             Edit::insert(call.start(), format!("{list}(")),
             Edit::insert(call.end(), ")"),
         ])),
@@ -140,26 +140,33 @@ fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, w
     });
 }
 
-/// The function (`np.meshgrid`) whose tuple result is every binding of `name`, and those
-/// calls.
-fn tuple_source<'a>(checker: &Checker<'a>, name: &str) -> Option<(String, Vec<&'a ExprCall>)> {
-    let assigned = checker.assignments(name)?;
-    let mut function = None;
-    let mut calls = Vec::new();
-    for assigned in &assigned {
-        let Assigned::Value(Expr::Call(call)) = assigned else {
-            return None;
-        };
-        let qualified = checker.qualified_name(&call.func)?;
-        let several = !qualified.starts_with("numpy.atleast_") || call.arguments.args.len() > 1;
-        if !TUPLE_FUNCTIONS.contains(&qualified.as_str())
-            || !several
-            || call.arguments.args.iter().any(Expr::is_starred_expr)
-        {
-            return None;
-        }
-        function = Some(naming::display(&qualified));
-        calls.push(call);
-    }
-    Some((function?, calls))
+/// The function (`np.meshgrid`) whose tuple result is every binding of `name`, and the
+/// call's range where it has one binding. Computed once per name and scope: each of many changes of a name
+/// bound many times would otherwise read all its bindings again.
+fn tuple_source(checker: &Checker<'_>, name: &str) -> Option<(String, Option<TextRange>)> {
+    checker
+        .memoized_over_assignments("tuple source", 0, name, |assigned| {
+            let mut function = None;
+            for assigned in assigned {
+                let Assigned::Value(Expr::Call(call)) = assigned else {
+                    return None;
+                };
+                let qualified = checker.qualified_name(&call.func)?;
+                let several =
+                    !qualified.starts_with("numpy.atleast_") || call.arguments.args.len() > 1;
+                if !TUPLE_FUNCTIONS.contains(&qualified.as_str())
+                    || !several
+                    || call.arguments.args.iter().any(Expr::is_starred_expr)
+                {
+                    return None;
+                }
+                function = Some(naming::display(&qualified));
+            }
+            let only_call = match assigned {
+                [Assigned::Value(call)] => Some(call.range()),
+                _ => None,
+            };
+            Some((function?, only_call))
+        })
+        .flatten()
 }
