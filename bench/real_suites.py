@@ -106,7 +106,25 @@ PACKAGES = [
 SHOWN = 20
 
 # Failures left after the fix that no codemod can fix, per package: (regex on the cause, why).
-KNOWN_LEFT = {}
+KNOWN_LEFT = {
+    "quantities": [
+        (r"^KeyError: 1$",
+         "np.sctypeDict lost its integer keys (type numbers) in 2.0; the test reads them "
+         "through a loop variable, and no name replaces them"),
+        (r"^KeyError: <ufunc 'trunc'>$",
+         "np.fix calls the ufunc np.trunc since 2.0, which quantities' table of unit-aware "
+         "ufuncs lacks: a behaviour change inside NumPy, not in the source"),
+        (r"^AssertionError: False is not true$",
+         "NEP 50 promotion: float32 times a Python float stays float32 on 2.x, a value the "
+         "test compares with what 1.x computed; nothing in the source spells it"),
+    ],
+    "pint": [
+        (r"has no attribute 'cumproduct'",
+         "the removed name is a string in a loop over names looked up with getattr(np, name); "
+         "dropping it from the loop would remove Pint's np.cumproduct support on NumPy 1.x, "
+         "so no exact fix exists (Pint 0.24 dropped it)"),
+    ],
+}
 
 
 class Broken(Exception):

@@ -306,17 +306,53 @@ fn the_code_command_is_unchanged_beside_the_subcommand() {
 fn a_floor_declared_where_migrate_does_not_look_is_pointed_out() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(
-        dir.path().join("setup.cfg"),
-        "[options]\ninstall_requires =\n    numpy>=1.21\n",
+        dir.path().join("environment.yml"),
+        "name: x\ndependencies:\n  - numpy>=1.21\n",
     )
     .unwrap();
     let run = deps(dir.path(), &[]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains(
-            "./setup.cfg:3:5: `numpy>=1.21` declares NumPy 1.21: pass `--min-numpy 1.21`"
+            "./environment.yml:3:5: `numpy>=1.21` declares NumPy 1.21: pass `--min-numpy 1.21`"
         ),
         "{}",
         run.stdout
+    );
+}
+
+#[test]
+fn a_floor_in_setup_cfg_or_setup_py_is_the_default_min_numpy() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("setup.cfg"),
+        "[options]\ninstall_requires =\n    numpy>=1.21\n",
+    )
+    .unwrap();
+    let run = deps(dir.path(), &[]);
+    assert!(
+        run.stdout.contains(
+            "note: ./setup.cfg:3:5: `numpy>=1.21` declares NumPy 1.21 as the oldest supported"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The code check keeps a fix that needs NumPy 2.0 working on 1.21: `np.trapz` is not
+    // renamed outright.
+    let other = tempfile::tempdir().unwrap();
+    fs::write(
+        other.path().join("setup.py"),
+        "from setuptools import setup\nsetup(name='x', install_requires=['numpy >= 1.4'])\n",
+    )
+    .unwrap();
+    fs::write(
+        other.path().join("a.py"),
+        "import numpy as np\nnp.trapz([1, 2])\n",
+    )
+    .unwrap();
+    let run = common::migrate(other.path(), &["--diff", "a.py"], None);
+    assert!(
+        run.stdout.contains("except ImportError:  # NumPy < 2.0"),
+        "{run:?}"
     );
 }

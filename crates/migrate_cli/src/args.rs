@@ -38,7 +38,8 @@ pub struct Args {
 
     /// The oldest NumPy the fixed code must still run on. Fixes that need a newer one are
     /// reported, not applied. Default: `min-numpy` of the configuration, else the lower bound
-    /// of `numpy` in the nearest `pyproject.toml` or `requirements*.txt`, else 2.0.
+    /// of `numpy` in the nearest `pyproject.toml`, `setup.cfg`, `setup.py` or
+    /// `requirements*.txt`, else 2.0.
     #[arg(long, value_name = "X.Y")]
     pub min_numpy: Option<Version>,
 

@@ -1,6 +1,8 @@
 //! The oldest NumPy a project supports, as it declares it: the lower bound of `numpy` in
 //! `[project] dependencies` of its `pyproject.toml` (else in its optional dependencies, where
-//! a package that works without NumPy declares it), or in its `requirements*.txt`.
+//! a package that works without NumPy declares it), in `install_requires` of its `setup.cfg`
+//! or of the `setup(...)` call of its `setup.py` (a literal list), or in its
+//! `requirements*.txt`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,8 @@ pub struct DeclaredFloor {
 }
 
 /// Look in `dir` and its parents for the nearest project files. The search stops at the
-/// first folder with a `pyproject.toml` (the project's root) or a `.git`.
+/// first folder with a `pyproject.toml`, `setup.cfg` or `setup.py` (the project's root) or a
+/// `.git`.
 pub fn declared_min_numpy(dir: &Path) -> Option<DeclaredFloor> {
     Projects::default().declared_min_numpy(dir)
 }
@@ -37,7 +40,8 @@ pub struct Projects {
 #[derive(Debug)]
 struct Folder {
     declared: Option<DeclaredFloor>,
-    /// A project's root (`pyproject.toml`) or a repository's (`.git`): the search stops here.
+    /// A project's root (`pyproject.toml`, `setup.cfg`, `setup.py`) or a repository's
+    /// (`.git`): the search stops here.
     is_root: bool,
 }
 
@@ -79,25 +83,28 @@ impl Folder {
             .collect();
         names.sort_unstable();
         let has = |name: &str| names.iter().any(|listed| listed == name);
-        let pyproject = folder.join("pyproject.toml");
-        let from_pyproject = if has("pyproject.toml") {
-            fs::read_to_string(&pyproject)
-                .ok()
-                .and_then(|text| pyproject_floor(&text))
-        } else {
-            None
+        let read = |name: &str, floor: fn(&str) -> Option<Version>| {
+            let file = folder.join(name);
+            let version = floor(&fs::read_to_string(&file).ok()?)?;
+            Some(DeclaredFloor { version, file })
         };
-        let is_root = has("pyproject.toml") || has(".git");
+        let project_files = [
+            (
+                "pyproject.toml",
+                pyproject_floor as fn(&str) -> Option<Version>,
+            ),
+            ("setup.cfg", setup_cfg_floor),
+            ("setup.py", setup_py_floor),
+        ];
+        let is_root = has(".git") || project_files.iter().any(|(name, _)| has(name));
         let requirements = names
             .iter()
             .filter(|name| name.starts_with("requirements") && name.ends_with(".txt"));
-        let declared = match from_pyproject {
-            Some(version) => Some(DeclaredFloor {
-                version,
-                file: pyproject,
-            }),
-            None => requirements_floor(folder, requirements),
-        };
+        let declared = project_files
+            .iter()
+            .filter(|(name, _)| has(name))
+            .find_map(|&(name, floor)| read(name, floor))
+            .or_else(|| requirements_floor(folder, requirements));
         Self { declared, is_root }
     }
 }
@@ -134,6 +141,104 @@ fn requirements_floor<'a>(
             .max()?;
         Some(DeclaredFloor { version, file })
     })
+}
+
+/// `install_requires` of `[options]` in a `setup.cfg` (configparser's syntax: `=` or `:`,
+/// the value continued on indented lines).
+fn setup_cfg_floor(text: &str) -> Option<Version> {
+    let mut section = "";
+    let mut in_value = false;
+    let mut requirements = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if in_value {
+                requirements.push(trimmed);
+            }
+            continue;
+        }
+        in_value = false;
+        if let Some(name) = trimmed
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            section = name.trim();
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once(['=', ':']) else {
+            continue;
+        };
+        if section == "options" && key.trim() == "install_requires" {
+            in_value = true;
+            requirements.push(value.trim());
+        }
+    }
+    requirements.into_iter().filter_map(numpy_floor).max()
+}
+
+/// `install_requires` of the `setup(...)` call in a `setup.py`: a literal list or tuple of
+/// strings, given in the call or bound to a name at the top level. Computed lists are not
+/// read.
+fn setup_py_floor(text: &str) -> Option<Version> {
+    use migrate_engine::ast::{Expr, Stmt};
+    let parsed = migrate_engine::parser::parse_module(text).ok()?;
+    let body = &parsed.syntax().body;
+    let top_level_value = |name: &str| {
+        body.iter().rev().find_map(|stmt| match stmt {
+            Stmt::Assign(assign) => assign
+                .targets
+                .iter()
+                .any(|target| matches!(target, Expr::Name(n) if n.id.as_str() == name))
+                .then_some(&*assign.value),
+            _ => None,
+        })
+    };
+    let strings = |list: &Expr| -> Vec<String> {
+        let elements = match list {
+            Expr::List(list) => &list.elts,
+            Expr::Tuple(tuple) => &tuple.elts,
+            _ => return Vec::new(),
+        };
+        elements
+            .iter()
+            .filter_map(|element| {
+                Some(element.as_string_literal_expr()?.value.to_str().to_string())
+            })
+            .collect()
+    };
+    body.iter()
+        .filter_map(|stmt| {
+            let call = match stmt {
+                Stmt::Expr(expr) => expr.value.as_call_expr()?,
+                Stmt::If(if_stmt) => if_stmt
+                    .body
+                    .iter()
+                    .find_map(|inner| inner.as_expr_stmt()?.value.as_call_expr())?,
+                _ => return None,
+            };
+            let is_setup = match &*call.func {
+                Expr::Name(name) => name.id.as_str() == "setup",
+                Expr::Attribute(attribute) => attribute.attr.as_str() == "setup",
+                _ => false,
+            };
+            let value = &call
+                .arguments
+                .find_keyword("install_requires")
+                .filter(|_| is_setup)?
+                .value;
+            let list = match value {
+                Expr::Name(name) => top_level_value(name.id.as_str())?,
+                other => other,
+            };
+            strings(list)
+                .iter()
+                .filter_map(|requirement| numpy_floor(requirement))
+                .max()
+        })
+        .max()
 }
 
 /// The lower bound that `requirement` puts on numpy, if it is about numpy and has one.
@@ -197,6 +302,28 @@ mod tests {
         let required = "[project]\ndependencies = ['numpy>=1.25']\n\
             [project.optional-dependencies]\nold = ['numpy>=1.20']\n";
         assert_eq!(pyproject_floor(required), Some(Version::new(1, 25)));
+    }
+
+    #[test]
+    fn setup_files_declare_it() {
+        let cfg = "[metadata]\nname = x\n[options]\ninstall_requires =\n    six\n    \
+            # the floor\n    numpy >= 1.19; python_version>'3'\nzip_safe: false\n\
+            [options.extras_require]\nall = numpy>=1.25\n";
+        assert_eq!(setup_cfg_floor(cfg), Some(Version::new(1, 19)));
+        assert_eq!(
+            setup_cfg_floor("[options]\ninstall_requires = numpy\n"),
+            None
+        );
+        let inline = "from setuptools import setup\nsetup(\n    name='patsy',\n    \
+            install_requires=[\n        'six',\n        # comment\n        \"numpy >= 1.4\",\n    ],\n)\n";
+        assert_eq!(setup_py_floor(inline), Some(Version::new(1, 4)));
+        let named = "import setuptools\nREQUIRES = ('numpy>=1.21', 'scipy')\n\
+            if __name__ == '__main__':\n    setuptools.setup(install_requires=REQUIRES)\n";
+        assert_eq!(setup_py_floor(named), Some(Version::new(1, 21)));
+        let computed =
+            "from setuptools import setup\nsetup(install_requires=open('r.txt').read().split())\n";
+        assert_eq!(setup_py_floor(computed), None);
+        assert_eq!(setup_py_floor("setup(install_requires=[\n"), None);
     }
 
     #[test]
