@@ -1,5 +1,6 @@
 //! How many files of a tree each rule's triggers let through (the files the prefilter makes
-//! `migrate` parse): `cargo run --release -p migrate_rules --example prefilter_counts DIR`.
+//! `migrate` parse): `cargo run --release -p migrate_rules --example prefilter_counts DIR`;
+//! with a rule's code after `DIR`, the files that rule alone lets through.
 use std::path::{Path, PathBuf};
 
 use migrate_rules::{CODES, Options, rule_set};
@@ -37,6 +38,18 @@ fn main() {
             .filter(|(path, source)| rules.may_report(source, path))
             .count()
     };
+    if let Some(code) = std::env::args().nth(2) {
+        let rules = rule_set(&Options {
+            select: vec![code],
+            ..Options::default()
+        });
+        for (path, source) in &sources {
+            if rules.may_report(source, path) {
+                println!("{}", path.display());
+            }
+        }
+        return;
+    }
     println!(
         "{} files; all rules let {} through",
         sources.len(),

@@ -8,6 +8,9 @@ use migrate_engine::prefilter::{
 /// linear per occurrence, and a file made of occurrences must not take quadratic time.
 pub const MAX_OCCURRENCES: usize = 256;
 
+/// How far after `float(` a bare name argument may end (blanks and line breaks included).
+const MAX_ARGUMENT_BYTES: usize = 256;
+
 /// Whether `word` occurs more than [`MAX_OCCURRENCES`] times in `source`.
 fn occurs_often(source: &str, word: &str) -> bool {
     memchr::memmem::find_iter(source.as_bytes(), word.as_bytes())
@@ -33,29 +36,28 @@ fn owned<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
 }
 
 /// Whether one of the calls starting at `starts` (`float(x)`) may convert a bare name that the
-/// file assigns from a call of one of `functions` (last components: `where` for
-/// `numpy.where`, or a name `from ... import where as w` gives it), or from another name (a
-/// chain). Generous where the text is unusual (comments, continuation lines, open brackets).
-pub fn converts_name_assigned_from(source: &str, starts: &[usize], functions: &[&str]) -> bool {
+/// file assigns a value for which `may_hold` says `true`, given the rest of the assignment's
+/// line and the names the file imports the last components of `functions` as (`w` of `from
+/// numpy import where as w`). Generous where the text is unusual (comments, continuation
+/// lines, open brackets).
+pub fn converts_name_assigned_from(
+    source: &str,
+    starts: &[usize],
+    functions: &[&str],
+    may_hold: fn(&str, &[&str]) -> bool,
+) -> bool {
     let bytes = source.as_bytes();
-    let mut names: Vec<&str> = functions
-        .iter()
-        .map(|name| name.rsplit('.').next().unwrap_or(name))
-        .collect();
     if starts.len() > MAX_OCCURRENCES {
         return true;
     }
-    // `from numpy import where as w`: `w` calls it too.
-    for function in names.clone() {
-        for at in memchr::memmem::find_iter(bytes, function.as_bytes()) {
-            let after = skip_blanks(bytes, at + function.len(), true);
+    let mut aliases = Vec::new();
+    for function in functions {
+        let name = function.rsplit('.').next().unwrap_or(function);
+        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
+            let after = skip_blanks(bytes, at + name.len(), true);
             if bytes[after..].starts_with(b"as ") {
                 let alias_start = skip_blanks(bytes, after + 2, true);
-                let alias_end = bytes[alias_start..]
-                    .iter()
-                    .position(|b| !is_identifier_byte(*b))
-                    .map_or(bytes.len(), |n| alias_start + n);
-                names.push(&source[alias_start..alias_end]);
+                aliases.push(&source[alias_start..identifier_end(bytes, alias_start)]);
             }
         }
     }
@@ -65,10 +67,12 @@ pub fn converts_name_assigned_from(source: &str, starts: &[usize], functions: &[
         if bytes.get(open) != Some(&b'(') {
             return false;
         }
-        let line = source[open + 1..].lines().next().unwrap_or_default();
-        let Some((inside, _)) = line.split_once(')') else {
+        // Up to the first `)`: the whole argument list where it is one bare name.
+        let after = &bytes[open + 1..(open + 1 + MAX_ARGUMENT_BYTES).min(bytes.len())];
+        let Some(close) = memchr::memchr(b')', after) else {
             return true;
         };
+        let inside = &source[open + 1..open + 1 + close];
         if inside.contains(['#', '\\']) {
             return true;
         }
@@ -76,7 +80,7 @@ pub fn converts_name_assigned_from(source: &str, starts: &[usize], functions: &[
         !argument.is_empty()
             && argument.bytes().all(is_identifier_byte)
             && (occurs_often(source, argument)
-                || assigned_values(source, argument).any(|value| may_call_or_name(value, &names)))
+                || assigned_values(source, argument).any(|value| may_hold(value, &aliases)))
     })
 }
 
@@ -93,7 +97,8 @@ fn assigned_values<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = &
     let bytes = source.as_bytes();
     memchr::memmem::find_iter(bytes, name.as_bytes()).filter_map(move |at| {
         let end = at + name.len();
-        if at > 0 && is_identifier_byte(bytes[at - 1])
+        // `self.name = ...` assigns an attribute, not the name.
+        if at > 0 && (is_identifier_byte(bytes[at - 1]) || bytes[at - 1] == b'.')
             || bytes.get(end).is_some_and(|b| is_identifier_byte(*b))
         {
             return None;
@@ -122,25 +127,6 @@ fn assigned_values<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = &
                     )
             });
         is_target.then(|| &source[line_start + equals + 1..line_end])
-    })
-}
-
-/// Whether an assigned value (the rest of its line) may be a call of one of `names`, or a
-/// name that may hold one.
-fn may_call_or_name(value: &str, names: &[&str]) -> bool {
-    let value = value.trim();
-    if value.ends_with(['\\', '(', '[', ',']) || value.contains('#') {
-        return true;
-    }
-    let bytes = value.as_bytes();
-    if !value.is_empty() && identifier_end(bytes, 0) == value.len() {
-        return true;
-    }
-    names.iter().any(|name| {
-        memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
-            (at == 0 || !is_identifier_byte(bytes[at - 1]))
-                && identifier_end(bytes, at) == at + name.len()
-        })
     })
 }
 
@@ -241,21 +227,34 @@ mod tests {
 
     #[test]
     fn conversions_of_names_assigned_from_a_function() {
+        // The value holds what the rule asks for where it starts with a call of `where` or
+        // of an alias of it.
         let holds = |source: &str| {
-            converts_name_assigned_from(source, &starts(source, "int"), &["numpy.where"])
+            converts_name_assigned_from(
+                source,
+                &starts(source, "int"),
+                &["numpy.where"],
+                |value, aliases| {
+                    let value = value.trim();
+                    value.starts_with("np.where(")
+                        || aliases
+                            .iter()
+                            .any(|alias| value.starts_with(&format!("{alias}(")))
+                },
+            )
         };
         assert!(holds("i = np.where(m)[0]\nint(i)"));
         assert!(holds(
             "from numpy import where as w\ni: object = w(m)[0]\nint(i)"
         ));
-        assert!(holds("j = i\nint(j)"));
-        assert!(holds("a, i = f(), np.where(m)\nint( i )"));
+        assert!(holds("a = np.where(m)\nint(\n    a,\n)"));
         assert!(holds("if (i := np.where(m)):\n    int(i)"));
-        assert!(holds("i = np.asarray(\n  np.where(m))\nint(i)"));
         assert!(!holds("i = len(m)\nint(i)"));
         assert!(!holds("i = np.where(m)\nint(i + 1)"));
+        assert!(!holds("i = np.where(m)\nint((i))"));
         assert!(!holds("f(i=np.where(m))\nint(i)"));
         assert!(!holds("if i == np.where(m):\n    int(i)"));
+        assert!(!holds("self.i = np.where(m)\nint(i)"));
     }
 
     #[test]

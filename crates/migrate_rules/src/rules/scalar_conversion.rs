@@ -67,20 +67,29 @@ impl Rule for ScalarConversion {
             .iter()
             .map(ToString::to_string)
             .collect();
-        let direct = CONVERSIONS.iter().map(|word| {
-            Atom::Within(
-                Anchor::Called((*word).to_string()),
-                Inside::References(functions.clone()),
-            )
-        });
+        // The conversion's argument is such a call (`int(np.where(m)[0])`), or a name the file
+        // assigns one to.
+        let of_call = |inside: Inside| {
+            CONVERSIONS
+                .iter()
+                .map(|word| Atom::Within(Anchor::Called((*word).to_string()), inside.clone()))
+                .collect()
+        };
         let of_assigned_name = CONVERSIONS
             .iter()
             .map(|word| Atom::Where((*word).to_string(), converts_array_name));
-        // Of the call itself (`int(np.where(m)[0])`), or of a name assigned in the file.
-        Some(Triggers::any(direct.collect()).or(vec![
-            vec![triggers::references(&functions)],
-            of_assigned_name.collect(),
-        ]))
+        Some(Triggers {
+            alternatives: vec![
+                vec![
+                    of_call(Inside::References(functions.clone())),
+                    of_call(Inside::Argument(0, may_have_dimensions)),
+                ],
+                vec![
+                    vec![triggers::references(&functions)],
+                    of_assigned_name.collect(),
+                ],
+            ],
+        })
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -116,7 +125,79 @@ impl Rule for ScalarConversion {
 /// Whether a conversion at `starts` may be of a name assigned from one of the functions.
 fn converts_array_name(source: &str, starts: &[usize]) -> bool {
     let functions = [AT_LEAST_1D, TUPLE_OF_1D, SHAPED, FROM_DATA].concat();
-    triggers::converts_name_assigned_from(source, starts, &functions)
+    triggers::converts_name_assigned_from(source, starts, &functions, |value, aliases| {
+        // Another name may hold one.
+        let value = value.trim();
+        value
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+            || may_be_call_with_dimensions(value, Some(aliases))
+    })
+}
+
+/// [`may_be_call_with_dimensions`] where any bare name may be an alias of one of the
+/// functions.
+fn may_have_dimensions(text: &str) -> bool {
+    may_be_call_with_dimensions(text, None)
+}
+
+/// Whether the text of an expression (an argument, or the rest of an assignment's line) may
+/// be a call that [`has_dimensions`] proves: a call of one of the functions (by its last
+/// component, or a bare name among `aliases` of them, any bare name without that list) whose
+/// arguments may give it dimensions. Generous where the text is cut short or unusual.
+fn may_be_call_with_dimensions(text: &str, aliases: Option<&[&str]>) -> bool {
+    // A comment after the code (where no string may hold the `#`) is no part of it.
+    let text = match text.split_once('#') {
+        Some((code, _)) if !code.contains(['"', '\'']) => code,
+        Some(_) => return true,
+        None => text,
+    }
+    .trim();
+    if text.ends_with(['\\', '(', '[', ',']) {
+        return true;
+    }
+    let chain_length = text
+        .bytes()
+        .take_while(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.'))
+        .count();
+    let (chain, rest) = (&text[..chain_length], text[chain_length..].trim_start());
+    if chain.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    if !text.is_ascii() {
+        return true;
+    }
+    if chain.is_empty() {
+        // `(np.zeros(3))`.
+        return text
+            .strip_prefix('(')
+            .and_then(|inner| inner.strip_suffix(')'))
+            .is_some_and(|inner| may_be_call_with_dimensions(inner, aliases));
+    }
+    let Some(arguments) = rest.strip_prefix('(') else {
+        // `x = y = np.zeros(3)` reads on; `np .where(...)` is not read.
+        return match rest.strip_prefix('=') {
+            Some(value) if !value.starts_with('=') => may_be_call_with_dimensions(value, aliases),
+            _ => rest.starts_with('.'),
+        };
+    };
+    let function = chain.rsplit('.').next().unwrap_or(chain);
+    let is = |functions: &[&str]| {
+        functions
+            .iter()
+            .any(|qualified| qualified.rsplit('.').next() == Some(function))
+    };
+    let first = arguments.trim_start();
+    if is(FROM_DATA) {
+        first.starts_with(['[', '('])
+    } else if is(SHAPED) {
+        first.starts_with(['[', '(']) || first.starts_with(|c: char| c.is_ascii_digit())
+    } else if is(TUPLE_OF_1D) {
+        arguments.contains(')') && arguments[arguments.rfind(')').unwrap_or(0)..].contains('[')
+    } else {
+        is(AT_LEAST_1D)
+            || !chain.contains('.') && aliases.is_none_or(|aliases| aliases.contains(&function))
+    }
 }
 
 /// Whether `expr` is provably a NumPy array with at least one dimension.
@@ -167,5 +248,46 @@ fn has_dimensions<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool
             matches!(assigned, Assigned::Value(value) if has_dimensions(checker, value, depth + 1))
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_that_may_have_dimensions() {
+        for yes in [
+            "np.where(m)[0]",
+            "numpy.nonzero(a) [1]  # first axis",
+            "np.zeros((2, 3))",
+            "np.ones(3)",
+            "np.array([1, 2])",
+            "(np.arange(5))",
+            "np.linspace(0, 1, n)",
+            "atleast_1d(x)",
+            "w(m)[0]",
+            "np.array(",
+            "y = np.zeros(3)",
+            "np .zeros(3)",
+        ] {
+            assert!(may_be_call_with_dimensions(yes, None), "{yes:?}");
+        }
+        for no in [
+            "np.where(a > 0, a, b)",
+            "np.zeros(n)",
+            "np.array(data)",
+            "np.sum(x)",
+            "(a + b) * c",
+            "3",
+            "x",
+            "x == np.zeros(3)",
+            "'np.zeros((3,))'",
+        ] {
+            assert!(!may_be_call_with_dimensions(no, None), "{no:?}");
+        }
+        // With the file's aliases known, another bare name is not one of the functions.
+        assert!(!may_be_call_with_dimensions("len(m)", Some(&[])));
+        assert!(may_be_call_with_dimensions("w(m)", Some(&["w"])));
     }
 }
