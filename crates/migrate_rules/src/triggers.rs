@@ -28,7 +28,7 @@ pub fn call_with<S: AsRef<str>>(functions: impl IntoIterator<Item = S>, words: &
     Atom::Within(Anchor::Call(owned(functions)), Inside::Texts(owned(words)))
 }
 
-fn owned<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
+pub(crate) fn owned<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
     names
         .into_iter()
         .map(|name| name.as_ref().to_string())

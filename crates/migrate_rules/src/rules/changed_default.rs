@@ -1,7 +1,7 @@
 use migrate_engine::ast::{Expr, ExprCall};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
-use migrate_engine::prefilter::Triggers;
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers, is_identifier_byte};
 use migrate_engine::text_size::Ranged;
 
 use crate::triggers;
@@ -47,9 +47,16 @@ impl Rule for ChangedDefault {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        Some(Triggers::any(vec![triggers::references([
-            LSTSQ, GENFROMTXT, LOADTXT,
-        ])]))
+        let call = |functions: &[&str], check| {
+            Atom::Within(
+                Anchor::Call(triggers::owned(functions)),
+                Inside::Check(check),
+            )
+        };
+        Some(Triggers::any(vec![
+            call(&[LSTSQ], may_omit_rcond),
+            call(&[GENFROMTXT, LOADTXT], may_read_strings),
+        ]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -88,6 +95,43 @@ fn relies_on_default(call: &ExprCall, function: &str) -> Option<(&'static str, &
     }
 }
 
+/// Whether the arguments `text` surely pass `name=...` to the call itself (not to a call
+/// inside it); `false` where strings make the brackets uncertain.
+fn surely_passes_keyword(text: &str, name: &str) -> bool {
+    if text.contains(['"', '\'', '#']) {
+        return false;
+    }
+    let mut depth = 0usize;
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|at| {
+        match bytes[at] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0
+            && text[at..].starts_with(name)
+            && (at == 0 || !is_identifier_byte(bytes[at - 1]))
+            && text[at + name.len()..]
+                .trim_start()
+                .strip_prefix('=')
+                .is_some_and(|value| !value.starts_with('='))
+    })
+}
+
+/// Whether `lstsq(...)` arguments may leave `rcond` out (the rule's own test reads the count
+/// of positional arguments; this one only the keyword).
+fn may_omit_rcond(arguments: &str) -> bool {
+    !surely_passes_keyword(arguments, "rcond")
+}
+
+/// Whether `genfromtxt(...)`/`loadtxt(...)` arguments may pass `dtype=None` or `converters=`
+/// without `encoding=`.
+fn may_read_strings(arguments: &str) -> bool {
+    (arguments.contains("None") || arguments.contains("converters"))
+        && !surely_passes_keyword(arguments, "encoding")
+}
+
 /// `genfromtxt(..., dtype=None)` or a `converters=` argument, without `encoding`.
 fn reads_strings(call: &ExprCall, function: &str) -> bool {
     let arguments = &call.arguments;
@@ -99,4 +143,24 @@ fn reads_strings(call: &ExprCall, function: &str) -> bool {
             .find_keyword("dtype")
             .is_some_and(|dtype| dtype.value.is_none_literal_expr());
     dtype_none || arguments.find_keyword("converters").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_of_the_call_itself() {
+        assert!(!may_omit_rcond("a, b, rcond=None"));
+        assert!(!may_omit_rcond("a, b, rcond = -1"));
+        assert!(may_omit_rcond("a, b"));
+        assert!(may_omit_rcond("a, f(b, rcond=1)"));
+        assert!(may_omit_rcond("a, b, myrcond=1"));
+        assert!(may_omit_rcond("a, b, rcond == 1"));
+        assert!(may_omit_rcond("a, 'x', rcond=None"));
+        assert!(may_read_strings("'f.csv', dtype=None"));
+        assert!(may_read_strings("f, converters={0: g}"));
+        assert!(!may_read_strings("f, dtype=None, encoding=None"));
+        assert!(!may_read_strings("f, dtype=float"));
+    }
 }
