@@ -191,16 +191,27 @@ pub fn int_type_names() -> impl Iterator<Item = String> {
     INT_TYPES.iter().map(|(name, _)| format!("numpy.{name}"))
 }
 
-/// The words an integer dtype is spelled with ([`int_dtype`]), for the rules' triggers.
-pub fn int_dtype_words() -> Vec<String> {
+/// `numpy.<name>` of each unsigned (or each signed) fixed-width integer type.
+pub fn int_type_names_signed(signed: bool) -> impl Iterator<Item = String> {
     INT_TYPES
         .iter()
+        .filter(move |(_, int)| int.signed == signed)
+        .map(|(name, _)| format!("numpy.{name}"))
+}
+
+/// The words an unsigned (or a signed) integer dtype is spelled with ([`int_dtype`]), for the
+/// rules' triggers.
+pub fn int_dtype_words_signed(signed: bool) -> Vec<String> {
+    let codes = if signed {
+        ["i1", "i2", "i4", "i8"]
+    } else {
+        ["u1", "u2", "u4", "u8"]
+    };
+    INT_TYPES
+        .iter()
+        .filter(|(_, int)| int.signed == signed)
         .map(|(name, _)| (*name).to_string())
-        .chain(
-            ["i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8"]
-                .iter()
-                .map(ToString::to_string),
-        )
+        .chain(codes.iter().map(ToString::to_string))
         .collect()
 }
 

@@ -58,18 +58,22 @@ impl Rule for IntOutOfBounds {
             .chain(FILLED)
             .map(ToString::to_string)
             .collect();
-        let int_types = values::int_type_names().collect();
-        // A literal out of bounds of every fixed-width type is negative or above 127.
-        Some(
-            Triggers::any(vec![Atom::Within(
-                Anchor::Call(int_types),
+        // A literal out of the bounds of a signed type is above 127 (or below -128); of an
+        // unsigned one, also negative.
+        Some(Triggers::any(vec![
+            Atom::Within(
+                Anchor::Call(values::int_type_names_signed(true).collect()),
+                Inside::Check(may_hold_large_magnitude),
+            ),
+            Atom::Within(
+                Anchor::Call(values::int_type_names_signed(false).collect()),
                 Inside::Check(may_hold_large_int),
-            )])
-            .or(vec![vec![Atom::Within(
+            ),
+            Atom::Within(
                 Anchor::Call(arrays),
                 Inside::Check(may_hold_large_int_and_int_dtype),
-            )]]),
-        )
+            ),
+        ]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -173,19 +177,36 @@ fn leaves<'a>(expr: &'a Expr, each: &mut impl FnMut(&'a Expr) -> bool) -> bool {
     all
 }
 
-/// From the bytes alone, whether a call's arguments may be an integer literal: a digit.
-/// Whether a constructor's `arguments` may hold a large int literal and an integer dtype.
+/// Whether a constructor's `arguments` may hold an int literal out of the bounds of an
+/// integer dtype they name: above 127 for any, negative for an unsigned one.
 fn may_hold_large_int_and_int_dtype(arguments: &str) -> bool {
-    static WORDS: LazyLock<Vec<String>> = LazyLock::new(values::int_dtype_words);
-    may_hold_large_int(arguments)
-        && WORDS
+    static SIGNED: LazyLock<Vec<String>> = LazyLock::new(|| values::int_dtype_words_signed(true));
+    static UNSIGNED: LazyLock<Vec<String>> =
+        LazyLock::new(|| values::int_dtype_words_signed(false));
+    let names = |words: &[String]| {
+        words
             .iter()
             .any(|word| word_starts(arguments, word).next().is_some())
+    };
+    let unsigned = names(&UNSIGNED);
+    (unsigned && may_hold_large_int(arguments))
+        || (!unsigned && names(&SIGNED) && may_hold_large_magnitude(arguments))
+}
+
+/// Whether `arguments` may hold an int literal above 127 (so, below -128 with a `-`).
+fn may_hold_large_magnitude(arguments: &str) -> bool {
+    may_hold_int(arguments, false)
 }
 
 /// Whether `arguments` may hold an int literal out of the bounds of some fixed-width type:
 /// one after a `-`, one above 127, or one in hex, octal or binary.
 fn may_hold_large_int(arguments: &str) -> bool {
+    may_hold_int(arguments, true)
+}
+
+/// Whether `arguments` may hold an int literal above 127, in hex, octal or binary, or (where
+/// `negative` counts) after a `-`.
+fn may_hold_int(arguments: &str, negative: bool) -> bool {
     let bytes = arguments.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -202,7 +223,7 @@ fn may_hold_large_int(arguments: &str) -> bool {
         let literal = &arguments[at..end];
         let before = arguments[..at].trim_end();
         let value: String = literal.chars().filter(|c| *c != '_').collect();
-        if before.ends_with('-')
+        if negative && before.ends_with('-')
             || literal.starts_with("0x")
             || literal.starts_with("0X")
             || literal.starts_with("0o")
@@ -218,4 +239,24 @@ fn may_hold_large_int(arguments: &str) -> bool {
         at = end;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_out_of_some_bounds() {
+        assert!(may_hold_large_int("-1"));
+        assert!(may_hold_large_int("0xFF"));
+        assert!(!may_hold_large_int("x.y1, 127"));
+        assert!(may_hold_large_magnitude("- 300"));
+        assert!(!may_hold_large_magnitude("-1"));
+        // An unsigned dtype makes a negative literal count; a signed one does not.
+        assert!(may_hold_large_int_and_int_dtype("[-1, 2], dtype=np.uint8"));
+        assert!(may_hold_large_int_and_int_dtype("[-1], 'u1'"));
+        assert!(!may_hold_large_int_and_int_dtype("[-1, 2], dtype=np.int64"));
+        assert!(may_hold_large_int_and_int_dtype("[1000], dtype='i1'"));
+        assert!(!may_hold_large_int_and_int_dtype("[1000], dtype=float"));
+    }
 }
