@@ -126,8 +126,9 @@ pub fn positional(call: &ast::ExprCall, position: usize) -> Option<&Expr> {
 }
 
 /// Prefilter atoms for the places [`slots`] reads, where the text of the dtype (or of the
-/// arguments around it) passes `holds`.
-pub fn triggers(holds: fn(&str) -> bool) -> Vec<Atom> {
+/// arguments around it) passes `holds`; the positional arguments of queries
+/// (`np.issubdtype`) only for a rule that reads them (`queries`).
+pub fn triggers(holds: fn(&str) -> bool, queries: bool) -> Vec<Atom> {
     let mut atoms = vec![Atom::Within(
         Anchor::Keyword("dtype".into()),
         Inside::Check(holds),
@@ -138,7 +139,8 @@ pub fn triggers(holds: fn(&str) -> bool) -> Vec<Atom> {
             Inside::Argument(0, holds),
         ));
     }
-    for (function, position) in POSITIONAL_DTYPE.iter().chain(POSITIONAL_QUERY) {
+    let queries = if queries { POSITIONAL_QUERY } else { &[] };
+    for (function, position) in POSITIONAL_DTYPE.iter().chain(queries) {
         atoms.push(Atom::Within(
             Anchor::Call(vec![function.to_string()]),
             Inside::Argument(*position, holds),

@@ -67,7 +67,7 @@ impl Rule for AbstractDtype {
         Some(Triggers {
             alternatives: vec![vec![
                 vec![references(names)],
-                dtype_slots::triggers(mentions_abstract),
+                dtype_slots::triggers(mentions_abstract, false),
             ]],
         })
     }

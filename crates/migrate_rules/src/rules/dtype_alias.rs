@@ -55,7 +55,7 @@ impl Rule for DtypeAlias {
 
     fn triggers(&self) -> Option<Triggers> {
         // An alias in a string where a dtype is expected.
-        Some(Triggers::any(dtype_slots::triggers(may_hold_alias)))
+        Some(Triggers::any(dtype_slots::triggers(may_hold_alias, true)))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {

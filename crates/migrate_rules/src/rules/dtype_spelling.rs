@@ -54,7 +54,7 @@ impl Rule for DtypeSpelling {
 
     fn triggers(&self) -> Option<Triggers> {
         // A spelling in a dtype, or an integer `align` of `np.dtype`.
-        let mut atoms = dtype_slots::triggers(may_hold_spelling);
+        let mut atoms = dtype_slots::triggers(may_hold_spelling, true);
         atoms.push(Atom::Within(
             Anchor::Call(vec!["numpy.dtype".into()]),
             Inside::Argument(1, is_int_text),
