@@ -31,6 +31,8 @@ pub struct Project {
     roots: Mutex<FxHashMap<PathBuf, Arc<[PathBuf]>>>,
     /// The file each import names, by the importing folder, the level and the module.
     files: Mutex<FxHashMap<ImportKey, Option<PathBuf>>>,
+    /// Whether a root holds a package or module of a name: many folders share a root.
+    top_level: Mutex<FxHashMap<(PathBuf, Box<str>), bool>>,
 }
 
 /// An import as seen from a folder: `(folder, level, module)`.
@@ -97,6 +99,21 @@ impl Project {
         let roots: Arc<[PathBuf]> = roots.into();
         lock(&self.roots).insert(folder.to_path_buf(), roots.clone());
         roots
+    }
+
+    /// Whether `root` holds the package or module `name` (a folder or `name.py`).
+    fn holds_top_level(&self, root: &Path, name: &str) -> bool {
+        let look = || root.join(name).is_dir() || root.join(format!("{name}.py")).is_file();
+        if self.revalidate {
+            return look();
+        }
+        let key = (root.to_path_buf(), Box::from(name));
+        if let Some(known) = lock(&self.top_level).get(&key) {
+            return *known;
+        }
+        let holds = look();
+        lock(&self.top_level).insert(key, holds);
+        holds
     }
 
     /// The module's source, when it is a regular file (no FIFO, no device) of reasonable
@@ -202,9 +219,7 @@ impl ProjectFile<'_> {
             self.project
                 .roots(folder)
                 .iter()
-                .filter(|root| {
-                    root.join(first).is_dir() || root.join(format!("{first}.py")).is_file()
-                })
+                .filter(|root| self.project.holds_top_level(root, first))
                 .cloned()
                 .collect()
         };

@@ -50,17 +50,24 @@ pub fn converts_name_assigned_from(
     if starts.len() > MAX_OCCURRENCES {
         return true;
     }
-    let mut aliases = Vec::new();
-    for function in functions {
-        let name = function.rsplit('.').next().unwrap_or(function);
-        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
-            let after = skip_blanks(bytes, at + name.len(), true);
-            if bytes[after..].starts_with(b"as ") {
-                let alias_start = skip_blanks(bytes, after + 2, true);
-                aliases.push(&source[alias_start..identifier_end(bytes, alias_start)]);
+    // Read only once a conversion of an assigned name is found: most files have none.
+    let aliases = std::cell::OnceCell::new();
+    let aliases = || {
+        aliases.get_or_init(|| {
+            let mut aliases = Vec::new();
+            for function in functions {
+                let name = function.rsplit('.').next().unwrap_or(function);
+                for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
+                    let after = skip_blanks(bytes, at + name.len(), true);
+                    if bytes[after..].starts_with(b"as ") {
+                        let alias_start = skip_blanks(bytes, after + 2, true);
+                        aliases.push(&source[alias_start..identifier_end(bytes, alias_start)]);
+                    }
+                }
             }
-        }
-    }
+            aliases
+        })
+    };
     starts.iter().any(|&start| {
         let name_end = identifier_end(bytes, start);
         let open = skip_blanks(bytes, name_end, true);
@@ -80,7 +87,7 @@ pub fn converts_name_assigned_from(
         !argument.is_empty()
             && argument.bytes().all(is_identifier_byte)
             && (occurs_often(source, argument)
-                || assigned_values(source, argument).any(|value| may_hold(value, &aliases)))
+                || assigned_values(source, argument).any(|value| may_hold(value, aliases())))
     })
 }
 

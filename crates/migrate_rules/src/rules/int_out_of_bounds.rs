@@ -188,9 +188,11 @@ fn may_hold_large_int_and_int_dtype(arguments: &str) -> bool {
             .iter()
             .any(|word| word_starts(arguments, word).next().is_some())
     };
-    let unsigned = names(&UNSIGNED);
-    (unsigned && may_hold_large_int(arguments))
-        || (!unsigned && names(&SIGNED) && may_hold_large_magnitude(arguments))
+    // The one pass over the literals first: it rules out most calls.
+    if !may_hold_large_int(arguments) {
+        return false;
+    }
+    names(&UNSIGNED) || names(&SIGNED) && may_hold_large_magnitude(arguments)
 }
 
 /// Whether `arguments` may hold an int literal above 127 (so, below -128 with a `-`).
