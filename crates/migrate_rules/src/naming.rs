@@ -1,11 +1,11 @@
 //! How fixes name things in the file being fixed: the file's own reference to numpy (or a
 //! new `import numpy`), another module such as `math`, or a builtin.
 
-use migrate_engine::ast::Stmt;
+use migrate_engine::ast::{AnyNodeRef, Stmt};
 use migrate_engine::checker::Checker;
 use migrate_engine::edit::Edit;
 use migrate_engine::semantic::{BindingKind, Resolution};
-use migrate_engine::text_size::TextSize;
+use migrate_engine::text_size::{Ranged, TextSize};
 
 use crate::version::Version;
 
@@ -41,15 +41,27 @@ pub fn numpy_at(checker: &Checker, resolution: &Resolution, base_text: &str) -> 
 }
 
 /// How to name the module `module` at `offset`: the name of a plain top-level
-/// `import module [as name]` that runs before it (and is that name's only binding), or a new
-/// `import module`.
+/// `import module [as name]` that runs before it (every binding of that name binds the module:
+/// `import numpy as np` again in another function is fine), or a new `import module`.
 pub fn module_at(checker: &Checker, module: &str, offset: TextSize) -> Option<ModuleName> {
     let model = checker.model();
+    let function = checker
+        .statement_ancestors()
+        .find_map(|ancestor| match ancestor {
+            AnyNodeRef::StmtFunctionDef(function) => Some(function.range()),
+            _ => None,
+        });
     let existing = model.bindings().find(|binding| {
         binding.kind == BindingKind::Module(module.into())
             && binding.module_level
             && binding.range.start() < offset
-            && model.bindings_named(&binding.name).count() == 1
+            && model.bindings_named(&binding.name).all(|other| {
+                // Another `import module as name`, unless in the function around `offset`
+                // after it (the name would be that function's, unbound at `offset`).
+                other.kind == binding.kind
+                    && (other.range.start() < offset
+                        || function.is_none_or(|function| !function.contains_range(other.range)))
+            })
             && checker
                 .import_site(binding.range.start())
                 .is_some_and(|site| site.top_level)

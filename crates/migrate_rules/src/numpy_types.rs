@@ -3,7 +3,7 @@
 //! such values or annotated `np.ndarray` / `npt.NDArray[...]`; or that it is a class.
 
 use migrate_engine::assignments::Assigned;
-use migrate_engine::ast::Expr;
+use migrate_engine::ast::{self as ast, AnyNodeRef, Expr, Stmt};
 use migrate_engine::checker::Checker;
 
 /// NumPy functions that return a plain `ndarray` (not a subclass) or a NumPy scalar.
@@ -125,6 +125,9 @@ fn is_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
             if let Some(name) = checker.qualified_name(&call.func) {
                 return is_array_function(&name);
             }
+            if is_view_as_ndarray(checker, expr) {
+                return true;
+            }
             match &*call.func {
                 Expr::Attribute(method) => {
                     ARRAY_METHODS.contains(&method.attr.as_str())
@@ -135,6 +138,7 @@ fn is_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
         }
         Expr::Attribute(attribute) => {
             attribute.attr.as_str() == "T" && is_array(checker, &attribute.value, depth + 1)
+                || is_ndarray_view_property(checker, attribute)
         }
         Expr::Subscript(subscript) => is_array(checker, &subscript.value, depth + 1),
         Expr::BinOp(binop) => {
@@ -156,6 +160,100 @@ fn is_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
         }
         _ => false,
     }
+}
+
+/// The class around the node being checked, when `expr` is `self` there, that class derives
+/// from `np.ndarray` directly and does not define `view` itself.
+fn ndarray_subclass_of_self<'a>(
+    checker: &Checker<'a>,
+    expr: &'a Expr,
+) -> Option<&'a ast::StmtClassDef> {
+    let Expr::Name(name) = expr else {
+        return None;
+    };
+    if name.id.as_str() != "self"
+        || !checker.every_assignment("self parameter", 0, "self", |assigned| {
+            matches!(assigned, Assigned::Annotated(_))
+        })
+    {
+        return None;
+    }
+    let class = checker
+        .statement_ancestors()
+        .find_map(|ancestor| match ancestor {
+            AnyNodeRef::StmtClassDef(class) => Some(class),
+            _ => None,
+        })?;
+    let derives = class
+        .bases()
+        .iter()
+        .any(|base| checker.qualified_name(base).as_deref() == Some("numpy.ndarray"));
+    (derives && method_of(class, "view").is_none()).then_some(class)
+}
+
+fn method_of<'a>(class: &'a ast::StmtClassDef, name: &str) -> Option<&'a ast::StmtFunctionDef> {
+    class.body.iter().find_map(|stmt| match stmt {
+        Stmt::FunctionDef(function) if function.name.as_str() == name => Some(function),
+        _ => None,
+    })
+}
+
+/// `self.view(np.ndarray)` (or `type=np.ndarray`) in a class derived from `np.ndarray`:
+/// exactly an `ndarray`, whatever the subclass overrides (but `view`).
+fn is_view_as_ndarray<'a>(checker: &Checker<'a>, expr: &'a Expr) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let Expr::Attribute(method) = &*call.func else {
+        return false;
+    };
+    let arguments = &call.arguments;
+    let class = match (&arguments.args[..], &arguments.keywords[..]) {
+        ([class], []) => class,
+        ([], [keyword])
+            if keyword
+                .arg
+                .as_ref()
+                .is_some_and(|arg| arg.as_str() == "type") =>
+        {
+            &keyword.value
+        }
+        _ => return false,
+    };
+    method.attr.as_str() == "view"
+        && checker.qualified_name(class).as_deref() == Some("numpy.ndarray")
+        && ndarray_subclass_of_self(checker, &method.value).is_some()
+}
+
+/// `self.name` where the class (derived from `np.ndarray`) defines `name` as a plain
+/// `@property` that only returns `self.view(np.ndarray)`: the idiom for the bare array of a
+/// subclass (`Quantity.magnitude`).
+fn is_ndarray_view_property<'a>(checker: &Checker<'a>, attribute: &'a ast::ExprAttribute) -> bool {
+    let Some(class) = ndarray_subclass_of_self(checker, &attribute.value) else {
+        return false;
+    };
+    let Some(property) = method_of(class, attribute.attr.as_str()) else {
+        return false;
+    };
+    let is_property = matches!(&property.decorator_list[..], [decorator]
+        if matches!(&decorator.expression, Expr::Name(name) if name.id.as_str() == "property"));
+    let returned = match &property.body[..] {
+        [
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }),
+        ]
+        | [
+            Stmt::Expr(_),
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }),
+        ] => value,
+        _ => return false,
+    };
+    is_property
+        && checker.model().is_builtin_visible("property")
+        && is_view_as_ndarray(checker, returned)
 }
 
 fn is_number_or_array<'a>(checker: &Checker<'a>, expr: &'a Expr, depth: u32) -> bool {
