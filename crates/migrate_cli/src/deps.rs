@@ -226,14 +226,13 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
             Some((version, place)) => format!(
                 "note: {shown}: no lower bound of numpy where `migrate` looks for one (`[project] \
                  dependencies` of pyproject.toml, `install_requires` of setup.cfg or setup.py, \
-                 requirements*.txt), so it fixes code for NumPy \
-                 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
+                 requirements*.txt), so it fixes code for NumPy 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
                  declare it in pyproject.toml) to keep fixed code working on NumPy {version}"
             ),
             None => format!(
                 "note: {shown}: no lower bound of numpy is declared (`[project] dependencies` of \
-                 pyproject.toml, `install_requires` of setup.cfg or setup.py, requirements*.txt), so `migrate` fixes code for NumPy 2.0 and \
-                 later (`--min-numpy 2.0`); declare the oldest NumPy you support, e.g. \
+                 pyproject.toml, `install_requires` of setup.cfg or setup.py, requirements*.txt), \
+                 so `migrate` fixes code for NumPy 2.0 and later (`--min-numpy 2.0`); declare the oldest NumPy you support, e.g. \
                  `numpy>=1.22`, to keep fixed code working on NumPy 1.x"
             ),
         });

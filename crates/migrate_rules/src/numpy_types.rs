@@ -178,12 +178,7 @@ fn ndarray_subclass_of_self<'a>(
     {
         return None;
     }
-    let class = checker
-        .statement_ancestors()
-        .find_map(|ancestor| match ancestor {
-            AnyNodeRef::StmtClassDef(class) => Some(class),
-            _ => None,
-        })?;
+    let class = enclosing_class(checker)?;
     let derives = class
         .bases()
         .iter()
@@ -191,7 +186,21 @@ fn ndarray_subclass_of_self<'a>(
     (derives && method_of(class, "view").is_none()).then_some(class)
 }
 
-fn method_of<'a>(class: &'a ast::StmtClassDef, name: &str) -> Option<&'a ast::StmtFunctionDef> {
+/// The innermost class around the node being checked.
+pub(crate) fn enclosing_class<'a>(checker: &Checker<'a>) -> Option<&'a ast::StmtClassDef> {
+    checker
+        .statement_ancestors()
+        .find_map(|ancestor| match ancestor {
+            AnyNodeRef::StmtClassDef(class) => Some(class),
+            _ => None,
+        })
+}
+
+/// The method `name` that `class` defines in its body.
+pub(crate) fn method_of<'a>(
+    class: &'a ast::StmtClassDef,
+    name: &str,
+) -> Option<&'a ast::StmtFunctionDef> {
     class.body.iter().find_map(|stmt| match stmt {
         Stmt::FunctionDef(function) if function.name.as_str() == name => Some(function),
         _ => None,

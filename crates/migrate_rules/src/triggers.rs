@@ -57,13 +57,10 @@ pub fn converts_name_assigned_from(
             let mut aliases = Vec::new();
             for function in functions {
                 let name = function.rsplit('.').next().unwrap_or(function);
-                for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
-                    let after = skip_blanks(bytes, at + name.len(), true);
-                    if bytes[after..].starts_with(b"as ") {
-                        let alias_start = skip_blanks(bytes, after + 2, true);
-                        aliases.push(&source[alias_start..identifier_end(bytes, alias_start)]);
-                    }
-                }
+                aliases.extend(
+                    memchr::memmem::find_iter(bytes, name.as_bytes())
+                        .filter_map(|at| alias_after(source, at + name.len())),
+                );
             }
             aliases
         })
@@ -89,6 +86,18 @@ pub fn converts_name_assigned_from(
             && (occurs_often(source, argument)
                 || assigned_values(source, argument).any(|value| may_hold(value, aliases())))
     })
+}
+
+/// The name an import gives what ends at `end` (`w` of `where as w`), if `as` follows.
+fn alias_after(source: &str, end: usize) -> Option<&str> {
+    let bytes = source.as_bytes();
+    let after = skip_blanks(bytes, end, true);
+    if !bytes[after..].starts_with(b"as ") {
+        return None;
+    }
+    let alias_start = skip_blanks(bytes, after + 2, true);
+    let alias = &source[alias_start..identifier_end(bytes, alias_start)];
+    (!alias.is_empty()).then_some(alias)
 }
 
 fn identifier_end(bytes: &[u8], start: usize) -> usize {
@@ -148,16 +157,11 @@ pub fn mutates_name_assigned_from(source: &str, starts: &[usize], methods: &[&st
     }
     let mut calls = starts.to_vec();
     for &start in starts {
-        let after = skip_blanks(bytes, identifier_end(bytes, start), true);
-        if bytes[after..].starts_with(b"as ") {
-            let alias_start = skip_blanks(bytes, after + 2, true);
-            let alias = &source[alias_start..identifier_end(bytes, alias_start)];
-            if !alias.is_empty() {
-                if occurs_often(source, alias) {
-                    return true;
-                }
-                calls.extend(word_starts(source, alias));
+        if let Some(alias) = alias_after(source, identifier_end(bytes, start)) {
+            if occurs_often(source, alias) {
+                return true;
             }
+            calls.extend(word_starts(source, alias));
         }
     }
     calls.into_iter().any(|call| {

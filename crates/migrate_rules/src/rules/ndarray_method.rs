@@ -19,7 +19,7 @@ fn may_call_ctypes_getter(source: &str, starts: &[usize]) -> bool {
 }
 use crate::compat::spelled_elsewhere;
 use crate::naming;
-use crate::numpy_types::{is_dtype, is_numpy_array};
+use crate::numpy_types::{enclosing_class, is_dtype, is_numpy_array, method_of};
 use crate::triggers;
 
 /// ## What it does
@@ -434,17 +434,7 @@ fn may_be_array_tostring<'a>(
         matches!(assigned, Assigned::Import)
     }));
     let own_method = matches!(receiver, Expr::Name(name) if name.id.as_str() == "self")
-        && checker
-            .statement_ancestors()
-            .find_map(|ancestor| match ancestor {
-                AnyNodeRef::StmtClassDef(class) => Some(class),
-                _ => None,
-            })
-            .is_some_and(|class| {
-                class.body.iter().any(|stmt| {
-                    matches!(stmt, ast::Stmt::FunctionDef(function) if function.name.as_str() == "tostring")
-                })
-            });
+        && enclosing_class(checker).is_some_and(|class| method_of(class, "tostring").is_some());
     imports_numpy && !imported && !own_method
 }
 
