@@ -85,7 +85,7 @@ impl Folder {
         let has = |name: &str| names.iter().any(|listed| listed == name);
         let read = |name: &str, floor: fn(&str) -> Option<Version>| {
             let file = folder.join(name);
-            let version = floor(&fs::read_to_string(&file).ok()?)?;
+            let version = floor(&read_project_file(&file)?)?;
             Some(DeclaredFloor { version, file })
         };
         let project_files = [
@@ -107,6 +107,19 @@ impl Folder {
             .or_else(|| requirements_floor(folder, requirements));
         Self { declared, is_root }
     }
+}
+
+/// Project files larger than this are not read for the floor.
+const MAX_PROJECT_FILE_BYTES: u64 = 4 << 20;
+
+/// A project file's text, when it is a regular file (not a FIFO that would block, nor a device
+/// such as `/dev/zero` behind a symlink) of reasonable size.
+fn read_project_file(file: &Path) -> Option<String> {
+    let metadata = fs::metadata(file).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_PROJECT_FILE_BYTES {
+        return None;
+    }
+    fs::read_to_string(file).ok()
 }
 
 fn pyproject_floor(text: &str) -> Option<Version> {
@@ -132,7 +145,7 @@ fn requirements_floor<'a>(
     names: impl Iterator<Item = &'a String>,
 ) -> Option<DeclaredFloor> {
     names.map(|name| folder.join(name)).find_map(|file| {
-        let text = fs::read_to_string(&file).ok()?;
+        let text = read_project_file(&file)?;
         let version = text
             .lines()
             .map(|line| line.split(" #").next().unwrap_or(line).trim())
@@ -324,6 +337,27 @@ mod tests {
             "from setuptools import setup\nsetup(install_requires=open('r.txt').read().split())\n";
         assert_eq!(setup_py_floor(computed), None);
         assert_eq!(setup_py_floor("setup(install_requires=[\n"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_project_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("setup.py");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("setup.cfg")).unwrap();
+        fs::write(dir.path().join("requirements.txt"), "numpy>=1.22\n").unwrap();
+        // Neither blocks nor reads forever; the requirements file still declares the floor.
+        assert_eq!(
+            declared_min_numpy(dir.path()).unwrap().version,
+            Version::new(1, 22)
+        );
     }
 
     #[test]
