@@ -218,3 +218,30 @@ fn a_module_that_is_no_regular_file_is_not_read() {
     let run = migrate(dir.path(), &["--check", "pkg/use.py"], None);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn modules_and_packages_reached_through_symbolic_links_are_read() {
+    // The folders' listings are read once per run: a link counts as what it points to.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pkg/__init__.py", "");
+    write(dir.path(), "shared/compat.py", "import numpy as np\n");
+    write(dir.path(), "shared/sub/__init__.py", "import numpy\n");
+    std::os::unix::fs::symlink("../shared/compat.py", dir.path().join("pkg/compat.py")).unwrap();
+    std::os::unix::fs::symlink("../shared/sub", dir.path().join("pkg/sub")).unwrap();
+    write(
+        dir.path(),
+        "pkg/use.py",
+        "from .compat import np\nfrom .sub import numpy\n\nnp.NaN\nnumpy.Inf\n",
+    );
+    for prefilter in [&[][..], &["--no-prefilter"]] {
+        let run = migrate(
+            dir.path(),
+            &[&["--check", "pkg/use.py"], prefilter].concat(),
+            None,
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(run.stdout.contains("--> pkg/use.py:4:1"), "{run:?}");
+        assert!(run.stdout.contains("--> pkg/use.py:5:1"), "{run:?}");
+    }
+}

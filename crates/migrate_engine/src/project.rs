@@ -4,8 +4,9 @@
 //! and only when a file imports from it.
 
 use std::cell::RefCell;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::SystemTime;
 
 use ruff_python_ast::PySourceType;
@@ -26,17 +27,25 @@ pub struct Project {
     /// Look at the disk again at each question, for a process that outlives edits (the
     /// language server); a run of the command line reads each module once.
     revalidate: bool,
-    modules: Mutex<FxHashMap<PathBuf, Module>>,
+    modules: Mutex<FxHashMap<OsString, Module>>,
     /// For each folder, where absolute imports of its files are looked up.
-    roots: Mutex<FxHashMap<PathBuf, Arc<[PathBuf]>>>,
-    /// The file each import names, by the importing folder, the level and the module.
-    files: Mutex<FxHashMap<ImportKey, Option<PathBuf>>>,
-    /// Whether a root holds a package or module of a name: many folders share a root.
-    top_level: Mutex<FxHashMap<(PathBuf, Box<str>), bool>>,
+    roots: Mutex<FxHashMap<OsString, Arc<[PathBuf]>>>,
+    /// The file each import names, by the importing folder.
+    files: Mutex<FxHashMap<OsString, Arc<FolderImports>>>,
+    /// What each folder holds, listed once: resolving the imports of thousands of files asks
+    /// the same `is_file` questions thousands of times.
+    listings: Mutex<FxHashMap<OsString, Arc<Listing>>>,
+    /// The folder relative paths are taken from, asked once.
+    cwd: OnceLock<Option<PathBuf>>,
 }
 
-/// An import as seen from a folder: `(folder, level, module)`.
-type ImportKey = (PathBuf, u32, Box<str>);
+/// The entries of a folder, by name: whether each is a folder (else a regular file; other
+/// kinds are left out). Symbolic links count as what they point to, as `is_file` does.
+type Listing = FxHashMap<OsString, bool>;
+
+/// The file each import from one folder names, by level and module: looked up without
+/// building a key, thousands of times per run.
+type FolderImports = Mutex<Vec<FxHashMap<Box<str>, Option<PathBuf>>>>;
 
 /// One module file, as last read.
 #[derive(Default)]
@@ -71,22 +80,81 @@ impl Project {
 
     /// The project as the file at `path` sees it.
     pub fn file<'p>(&'p self, path: &Path, tracked: &'p TrackedModules) -> ProjectFile<'p> {
+        let joined;
+        let path = match self.cwd.get_or_init(|| std::env::current_dir().ok()) {
+            Some(cwd) if path.is_relative() => {
+                joined = cwd.join(path);
+                &joined
+            }
+            _ => path,
+        };
+        let importer = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let imports = match importer.parent() {
+            Some(folder) if !self.revalidate => {
+                let mut files = lock(&self.files);
+                Some(files.entry(folder.into()).or_default().clone())
+            }
+            _ => None,
+        };
         ProjectFile {
             project: self,
-            importer: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            importer,
+            imports,
             tracked,
         }
+    }
+
+    /// Whether `path` is a regular file (`Some(false)`) or a folder (`Some(true)`), from the
+    /// listing of its folder (from the disk each time for a revalidating project).
+    fn kind(&self, path: &Path) -> Option<bool> {
+        let as_stated = |path: &Path| {
+            let metadata = std::fs::metadata(path).ok()?;
+            (metadata.is_dir() || metadata.is_file()).then_some(metadata.is_dir())
+        };
+        if self.revalidate {
+            return as_stated(path);
+        }
+        let (folder, name) = (path.parent()?, path.file_name()?);
+        let listing = lock(&self.listings).get(folder.as_os_str()).cloned();
+        let listing = listing.unwrap_or_else(|| {
+            let mut listing = Listing::default();
+            for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+                let kind = match entry.file_type() {
+                    Ok(kind) if kind.is_symlink() => as_stated(&entry.path()),
+                    Ok(kind) => (kind.is_dir() || kind.is_file()).then_some(kind.is_dir()),
+                    Err(_) => None,
+                };
+                if let Some(is_dir) = kind {
+                    listing.insert(entry.file_name(), is_dir);
+                }
+            }
+            let listing = Arc::new(listing);
+            lock(&self.listings).insert(folder.into(), listing.clone());
+            listing
+        });
+        listing.get(name).copied()
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.kind(path) == Some(false)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.kind(path) == Some(true)
     }
 
     /// Where `from a.b import x` in a file of `folder` may find `a`: above the topmost
     /// package (folder with `__init__.py`) that holds the folder, and the folder itself (a
     /// script or test that imports its neighbours).
     fn roots(&self, folder: &Path) -> Arc<[PathBuf]> {
-        if let Some(roots) = lock(&self.roots).get(folder).filter(|_| !self.revalidate) {
+        if let Some(roots) = lock(&self.roots)
+            .get(folder.as_os_str())
+            .filter(|_| !self.revalidate)
+        {
             return roots.clone();
         }
         let mut top = folder;
-        while top.join("__init__.py").is_file() {
+        while self.is_file(&top.join("__init__.py")) {
             match top.parent() {
                 Some(parent) => top = parent,
                 None => break,
@@ -97,23 +165,13 @@ impl Project {
             roots.push(folder.to_path_buf());
         }
         let roots: Arc<[PathBuf]> = roots.into();
-        lock(&self.roots).insert(folder.to_path_buf(), roots.clone());
+        lock(&self.roots).insert(folder.into(), roots.clone());
         roots
     }
 
     /// Whether `root` holds the package or module `name` (a folder or `name.py`).
     fn holds_top_level(&self, root: &Path, name: &str) -> bool {
-        let look = || root.join(name).is_dir() || root.join(format!("{name}.py")).is_file();
-        if self.revalidate {
-            return look();
-        }
-        let key = (root.to_path_buf(), Box::from(name));
-        if let Some(known) = lock(&self.top_level).get(&key) {
-            return *known;
-        }
-        let holds = look();
-        lock(&self.top_level).insert(key, holds);
-        holds
+        self.is_dir(&root.join(name)) || self.is_file(&root.join(format!("{name}.py")))
     }
 
     /// The module's source, when it is a regular file (no FIFO, no device) of reasonable
@@ -143,14 +201,19 @@ impl Project {
         let mut stamp_now = None;
         {
             let mut modules = lock(&self.modules);
-            if let Some(module) = modules.get_mut(file) {
+            if let Some(module) = modules.get_mut(file.as_os_str()) {
                 let current = !self.revalidate || *stamp_now.insert(stamp()) == module.stamp;
                 if current && let Some(known) = pick(module) {
                     return known.clone();
                 }
             }
         }
-        let stamp = stamp_now.unwrap_or_else(stamp);
+        // A run that reads each module once needs no stamp.
+        let stamp = if self.revalidate {
+            stamp_now.unwrap_or_else(stamp)
+        } else {
+            None
+        };
         let entered = RESOLVING.with_borrow_mut(|resolving| {
             let fresh = resolving.len() < MAX_CHAIN && !resolving.iter().any(|seen| seen == file);
             if fresh {
@@ -167,7 +230,7 @@ impl Project {
             .map(Arc::new);
         RESOLVING.with_borrow_mut(|resolving| resolving.pop());
         let mut modules = lock(&self.modules);
-        let module = modules.entry(file.to_path_buf()).or_default();
+        let module = modules.entry(file.into()).or_default();
         if module.stamp != stamp {
             *module = Module {
                 stamp,
@@ -183,6 +246,8 @@ impl Project {
 pub struct ProjectFile<'p> {
     project: &'p Project,
     importer: PathBuf,
+    /// What the imports of the importer's folder name (`None`: asked of the disk each time).
+    imports: Option<Arc<FolderImports>>,
     tracked: &'p TrackedModules,
 }
 
@@ -191,15 +256,22 @@ impl ProjectFile<'_> {
     /// project's.
     fn module_file(&self, level: u32, module: Option<&str>) -> Option<PathBuf> {
         let folder = self.importer.parent()?;
-        if self.project.revalidate {
+        let Some(imports) = &self.imports else {
             return self.find_module_file(folder, level, module);
-        }
-        let key = (folder.to_path_buf(), level, Box::from(module.unwrap_or("")));
-        if let Some(known) = lock(&self.project.files).get(&key) {
+        };
+        let (level_index, name) = (level as usize, module.unwrap_or(""));
+        if let Some(known) = lock(imports)
+            .get(level_index)
+            .and_then(|files| files.get(name))
+        {
             return known.clone();
         }
         let found = self.find_module_file(folder, level, module);
-        lock(&self.project.files).insert(key, found.clone());
+        let mut imports = lock(imports);
+        if imports.len() <= level_index {
+            imports.resize_with(level_index + 1, FxHashMap::default);
+        }
+        imports[level_index].insert(Box::from(name), found.clone());
         found
     }
 
@@ -227,11 +299,11 @@ impl ProjectFile<'_> {
             let mut path = base;
             path.extend(&parts);
             let module = path.with_extension("py");
-            if !parts.is_empty() && module.is_file() {
+            if !parts.is_empty() && self.project.is_file(&module) {
                 return Some(module);
             }
             let package = path.join("__init__.py");
-            package.is_file().then_some(package)
+            self.project.is_file(&package).then_some(package)
         })
     }
 
@@ -259,7 +331,6 @@ impl ProjectImports for ProjectFile<'_> {
             }
         }
         let file = self.module_file(level, module)?;
-        let module_view = self.at(&file);
         self.project.cached(
             &file,
             |module| &mut module.exports,
@@ -268,8 +339,12 @@ impl ProjectImports for ProjectFile<'_> {
                 if !parsed.errors().is_empty() {
                     return None;
                 }
-                let model =
-                    SemanticModel::build(parsed.syntax(), source, self.tracked, Some(&module_view));
+                let model = SemanticModel::build(
+                    parsed.syntax(),
+                    source,
+                    self.tracked,
+                    Some(&self.at(&file)),
+                );
                 let exports = ModuleExports::of(&model);
                 (!exports.is_empty()).then_some(exports)
             },
@@ -278,12 +353,13 @@ impl ProjectImports for ProjectFile<'_> {
 
     fn loose_exports(&self, level: u32, module: Option<&str>) -> Option<Arc<LooseExports>> {
         let file = self.module_file(level, module)?;
-        let module_view = self.at(&file);
-        let roots: Vec<Box<str>> = self.tracked.roots().map(Box::from).collect();
         self.project.cached(
             &file,
             |module| &mut module.loose,
-            |source| Some(loose_exports(source, &roots, &module_view)),
+            |source| {
+                let roots: Vec<Box<str>> = self.tracked.roots().map(Box::from).collect();
+                Some(loose_exports(source, &roots, &self.at(&file)))
+            },
         )
     }
 }
