@@ -121,8 +121,8 @@ IMPORT_WARNS = {"numpy.matlib"}
 NO_FIXES = {"numpy.compat", "numpy.compat.py3k"}
 
 # Names that still resolve silently on NumPy 2 but are deprecated there in another way (so not
-# `kept`): `container` warns only when subclassed (NumPy 2.4).
-DEPRECATED_NAMES = {"numpy.lib.user_array.container"}
+# `kept`), with the release: `container` warns only when subclassed (NumPy 2.4).
+DEPRECATED_NAMES = {"numpy.lib.user_array.container": "2.4"}
 
 # Dunders that code reads from modules (`np.lib.scimath.__all__`); with the private `_` names of
 # modules not deprecated as a whole, they are listed only when `kept`.
@@ -1109,6 +1109,7 @@ def main() -> None:
         after = new["np2"][path]["names"]
         c = {k: [] for k in ("kept", "members", "name_row", "unlisted", "excluded")}
         moved: dict[str, dict[str, str]] = {}
+        deprecated_members: dict[str, str] = {}
         for x, i in sorted(names.items()):
             ident = i["ident"]
             hx = f"{home}.{x}"
@@ -1122,8 +1123,10 @@ def main() -> None:
                     c["kept"].append(x)
             elif "excluded" in i and not mv:
                 c["excluded"].append(x)
-            # 2. Still fine on NumPy 2.
-            elif after[x] == "ok" and not whole and f"{path}.{x}" not in DEPRECATED_NAMES:
+            # 2. Still fine on NumPy 2 (or working, but deprecated in another way).
+            elif after[x] == "ok" and not whole and f"{path}.{x}" in DEPRECATED_NAMES:
+                deprecated_members[x] = DEPRECATED_NAMES[f"{path}.{x}"]
+            elif after[x] == "ok" and not whole:
                 c["kept"].append(x)
             elif path in NO_FIXES:
                 c["unlisted"].append(x)
@@ -1222,7 +1225,7 @@ def main() -> None:
         if members_removed:
             row["members_removed"] = members_removed
         row |= {"members": c["members"], "moved": moved, "kept": c["kept"],
-                "message": message_for(path, home)}
+                "deprecated_members": deprecated_members, "message": message_for(path, home)}
         row["example"] = EXAMPLES.get(path)
         rows.append(row)
 
@@ -1295,6 +1298,8 @@ def render(row: dict) -> str:
         lines.append(f"moved.{x} = {{ {fields} }}")
     if row["kept"]:
         lines += name_list("kept", row["kept"])
+    for x, version in sorted(row["deprecated_members"].items()):
+        lines.append(f"deprecated_members.{x} = {qstr(version)}")
     lines.append(f"message = {qstr(row['message'])}")
     for key in ("before", "after"):
         if key in row["example"]:

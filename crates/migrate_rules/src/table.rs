@@ -105,6 +105,9 @@ pub struct PrivateModuleRow {
     /// Members that are still fine on NumPy 2.
     #[serde(default)]
     kept: Vec<String>,
+    /// Members that still work on NumPy 2 but warn from a release.
+    #[serde(default)]
+    deprecated_members: BTreeMap<String, Version>,
     pub message: Option<String>,
     pub example: Option<Example>,
     /// The rows of `members` and `moved`, by member, made on first use.
@@ -127,6 +130,15 @@ impl PrivateModuleRow {
 
     pub fn keeps(&self, member: &str) -> bool {
         self.kept.iter().any(|kept| kept == member)
+    }
+
+    /// How a finding says when NumPy dropped `member`, one it lists neither as moved nor as
+    /// kept: deprecated since its release if it still works, else as the module went.
+    pub fn other_member_lifecycle(&self, member: &str) -> String {
+        match self.deprecated_members.get(member) {
+            Some(deprecated) => crate::naming::lifecycle(Some(*deprecated), None),
+            None => crate::naming::lifecycle(self.deprecated, self.removed),
+        }
     }
 
     /// The members it lists (in `members` or `moved`).

@@ -172,7 +172,7 @@ impl TableRule {
             .prefixes()
             .find(|(i, ..)| *i == index + 1)
             .map(|(_, outer, _)| outer);
-        let (range, name) = match member {
+        let (range, name, lifecycle) = match member {
             Some(member) => {
                 let attribute = member.as_attribute_expr().expect("a link after the first");
                 if module.keeps(&attribute.attr) {
@@ -181,16 +181,19 @@ impl TableRule {
                 (
                     member.range(),
                     format!("{}.{}", module.path, attribute.attr),
+                    module.other_member_lifecycle(&attribute.attr),
                 )
             }
-            None if module.is_private() => (expr.range(), module.path.clone()),
+            None if module.is_private() => {
+                (expr.range(), module.path.clone(), module_lifecycle(module))
+            }
             None => return,
         };
         // A bare use of `_nx` is part of its import's finding.
         if member.is_none() && index == 0 {
             return;
         }
-        let message = format!("`{}` {}", display(&name), module_lifecycle(module));
+        let message = format!("`{}` {lifecycle}", display(&name));
         let help = module.message.clone().unwrap_or_default();
         checker.report(with_outcome(
             Diagnostic::new(self.code, message, range),
@@ -224,8 +227,12 @@ impl TableRule {
                             let listed_member = listed(&path).is_some();
                             let kept = prefix == module.as_str() && private.keeps(&alias.name);
                             if !listed_member && !kept && &alias.name != "*" {
-                                let message =
-                                    format!("`{}` {}", display(&path), module_lifecycle(private));
+                                let lifecycle = if prefix == module.as_str() {
+                                    private.other_member_lifecycle(&alias.name)
+                                } else {
+                                    module_lifecycle(private)
+                                };
+                                let message = format!("`{}` {lifecycle}", display(&path));
                                 let help = private.message.clone().unwrap_or_default();
                                 checker.report(with_outcome(
                                     Diagnostic::new(self.code, message, alias.range()),

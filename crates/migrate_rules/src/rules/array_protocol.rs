@@ -13,8 +13,9 @@ use crate::naming;
 /// `__array_prepare__` / `__array_wrap__` protocol changes.
 ///
 /// ## Why is this bad?
-/// NumPy 2 calls `obj.__array__(dtype, copy=...)`. A method without `copy` makes every
-/// conversion fall back with a `DeprecationWarning`. `__array_prepare__` is no longer called
+/// NumPy 2 calls `obj.__array__(dtype, copy=...)`. A method without `copy` makes NumPy fall
+/// back with a `DeprecationWarning`: for `np.array(obj, copy=False)` since 2.0, and for
+/// `np.array(obj)` and `copy=True` since 2.4 (`np.asarray(obj)` passes no `copy`). `__array_prepare__` is no longer called
 /// (removed in 2.0), and `__array_wrap__` is passed `return_scalar` (deprecated without it).
 ///
 /// ## Example
@@ -37,8 +38,9 @@ use crate::naming;
 /// Adding the parameter alone would change meaning: NumPy 2 then trusts the method to copy
 /// when asked, and `np.array(grid)` would share `grid.values` where NumPy 1 copied it. So the
 /// fix also honours `copy=True` by copying what the method returns, which keeps the NumPy 1
-/// behaviour on both versions. Methods without a body (stubs, protocols, `...`) only get the
-/// parameter. Signatures with `*args`/`**kwargs` already accept `copy` and are not reported;
+/// behaviour on both versions. Methods without a body (stubs, `...`) only get the parameter;
+/// `@overload` declarations and the methods of a `typing.Protocol` are left alone (NumPy
+/// calls the implementation, and a protocol describes what other classes define). Signatures with `*args`/`**kwargs` already accept `copy` and are not reported;
 /// signatures with keyword-only parameters, and one-line methods, are reported, not fixed.
 /// `__array_wrap__(self, arr[, context])` gains `[context=None, ]return_scalar=False`, which
 /// it ignores: NumPy 1.x never passes it and NumPy 2 returns what the method returns with or
@@ -68,7 +70,11 @@ impl Rule for ArrayProtocol {
         let Stmt::FunctionDef(function) = stmt else {
             return;
         };
-        if !matches!(checker.parent(), Some(AnyNodeRef::StmtClassDef(_))) {
+        let Some(AnyNodeRef::StmtClassDef(class)) = checker.parent() else {
+            return;
+        };
+        // Typing declarations: NumPy never calls them, and the implementation is checked.
+        if is_overload(function) || is_protocol(class) {
             return;
         }
         match function.name.as_str() {
@@ -92,7 +98,7 @@ fn array_method(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     }
     let diagnostic = Diagnostic::new(
         CODE,
-        "`__array__` does not accept `copy`: NumPy 2 warns at every conversion",
+        "`__array__` does not accept `copy`: NumPy 2 warns where it must call it without (`copy=False` since 2.0, `np.array(obj)` since 2.4)",
         function.name.range(),
     );
     let diagnostic = match fix(checker, function) {
@@ -142,6 +148,34 @@ fn array_wrap(checker: &mut Checker, function: &ast::StmtFunctionDef) {
             ),
         },
     );
+}
+
+/// `@overload` or `@typing.overload` (any module's: a name so spelled is a typing stub).
+fn is_overload(function: &ast::StmtFunctionDef) -> bool {
+    function
+        .decorator_list
+        .iter()
+        .any(|decorator| spelled_last(&decorator.expression) == Some("overload"))
+}
+
+/// A class derived from `Protocol` or `typing.Protocol[T]`: it describes, not implements.
+fn is_protocol(class: &ast::StmtClassDef) -> bool {
+    class.bases().iter().any(|base| {
+        let base = match base {
+            ast::Expr::Subscript(subscript) => &*subscript.value,
+            other => other,
+        };
+        spelled_last(base) == Some("Protocol")
+    })
+}
+
+/// The last name of `x` or `a.b.x`.
+fn spelled_last(expr: &ast::Expr) -> Option<&str> {
+    match expr {
+        ast::Expr::Name(name) => Some(name.id.as_str()),
+        ast::Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        _ => None,
+    }
 }
 
 /// After the last parameter that may be passed positionally: past a `/` that ends the
