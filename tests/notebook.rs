@@ -175,3 +175,58 @@ fn broken_notebooks_are_errors_and_stay_untouched() {
         r#"{"cells": [{"cell_type": "code", "source": "import numpy as np\nnp.nan"}]}"#
     );
 }
+
+#[test]
+fn nbformat_3_notebooks_are_checked_and_fixed_in_their_worksheets() {
+    // nbformat 3 keeps cells in worksheets, a code cell's text under `input` and its
+    // language on the cell; real packages still ship such notebooks.
+    let original = r#"{
+ "metadata": {"name": ""},
+ "nbformat": 3,
+ "nbformat_minor": 0,
+ "worksheets": [
+  {
+   "cells": [
+    {"cell_type": "heading", "level": 1, "metadata": {}, "source": ["np.NaN"]},
+    {"cell_type": "code", "collapsed": false, "input": ["import numpy as np\n", "x = np.float_(1)"], "language": "python", "metadata": {}, "outputs": []}
+   ],
+   "metadata": {}
+  },
+  {
+   "cells": [
+    {"cell_type": "code", "input": "y = np.NaN", "language": "python", "metadata": {}, "outputs": []},
+    {"cell_type": "code", "input": "z = np.NaN", "language": "julia", "metadata": {}, "outputs": []}
+   ],
+   "metadata": {}
+  }
+ ]
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    write_notebook(dir.path(), "old.ipynb", original);
+    let check = migrate(dir.path(), &["--check", "old.ipynb"], None);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(check.stdout.contains("old.ipynb:cell 2:2:5"), "{check:?}");
+    assert!(check.stdout.contains("old.ipynb:cell 3:1:5"), "{check:?}");
+    assert!(check.stdout.contains("Found 2 issues"), "{check:?}");
+
+    let fix = migrate(dir.path(), &["--fix", "old.ipynb"], None);
+    assert_eq!(fix.code, 0, "{fix:?}");
+    let expected = replaced(
+        original,
+        &[
+            ("\"x = np.float_(1)\"", "\"x = np.float64(1)\""),
+            ("\"y = np.NaN\"", "\"y = np.nan\""),
+        ],
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("old.ipynb")).unwrap(),
+        expected
+    );
+    let again = migrate(dir.path(), &["--fix", "old.ipynb"], None);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("old.ipynb")).unwrap(),
+        expected
+    );
+}

@@ -6,20 +6,22 @@
 
 use std::ops::Range;
 
-/// The byte span of each cell's `source` value (`None` for a cell without one), in cell order.
-pub(super) fn source_spans(raw: &str) -> Result<Vec<Option<Range<usize>>>, String> {
+/// The byte span of each cell's `source_key` value (`None` for a cell without one), in cell
+/// order: the cells of nbformat 4's `cells` list, or (`worksheets`) of every worksheet of
+/// nbformat 3 in turn.
+pub(super) fn source_spans(
+    raw: &str,
+    worksheets: bool,
+    source_key: &str,
+) -> Result<Vec<Option<Range<usize>>>, String> {
     let mut scanner = Scanner { raw, at: 0 };
     let mut spans = Vec::new();
-    scanner.object(|scanner, key| {
-        if key != "cells" {
-            return scanner.skip_value().map(drop);
-        }
-        spans.clear();
+    let cells = |scanner: &mut Scanner, spans: &mut Vec<_>| {
         scanner.array(|scanner, _| {
             let mut source = None;
             scanner.object(|scanner, key| {
                 let value = scanner.skip_value()?;
-                if key == "source" {
+                if key == source_key {
                     source = Some(value);
                 }
                 Ok(())
@@ -27,6 +29,27 @@ pub(super) fn source_spans(raw: &str) -> Result<Vec<Option<Range<usize>>>, Strin
             spans.push(source);
             Ok(())
         })
+    };
+    scanner.object(|scanner, key| match key {
+        "cells" if !worksheets => {
+            spans.clear();
+            cells(scanner, &mut spans)
+        }
+        "worksheets" if worksheets => {
+            spans.clear();
+            scanner.array(|scanner, _| {
+                let first = spans.len();
+                scanner.object(|scanner, key| match key {
+                    // A repeated key: the last one counts, as for `serde_json`.
+                    "cells" => {
+                        spans.truncate(first);
+                        cells(scanner, &mut spans)
+                    }
+                    _ => scanner.skip_value().map(drop),
+                })
+            })
+        }
+        _ => scanner.skip_value().map(drop),
     })?;
     Ok(spans)
 }
@@ -325,7 +348,7 @@ mod tests {
             {"cell_type": "markdown"},
             {"source" : "c" }
         ], "nbformat": 4}"#;
-        let spans = source_spans(raw).unwrap();
+        let spans = source_spans(raw, false, "source").unwrap();
         let texts: Vec<Option<&str>> = spans.iter().map(|s| s.clone().map(|s| &raw[s])).collect();
         assert_eq!(texts, [Some(r#"["a\n", "b"]"#), None, Some(r#""c""#)]);
         assert_eq!(array_items(r#"[ "a\n" ,"b"]"#).unwrap(), [2..7, 9..12]);

@@ -64,9 +64,22 @@ impl<'a> Notebook<'a> {
     pub fn parse(raw: &'a str) -> Result<Self, NotebookError> {
         let value: Value =
             serde_json::from_str(raw).map_err(|e| error(format!("not valid JSON: {e}")))?;
-        let Some(cells) = value.get("cells").and_then(Value::as_array) else {
+        // nbformat 4 lists the cells; nbformat 3 (still shipped by real packages) keeps them
+        // in worksheets, with a code cell's text under `input`.
+        let (cells, worksheets, source_key): (Vec<&Value>, bool, &str) = if let Some(cells) =
+            value.get("cells").and_then(Value::as_array)
+        {
+            (cells.iter().collect(), false, "source")
+        } else if let Some(worksheets) = value.get("worksheets").and_then(Value::as_array) {
+            let cells = worksheets
+                .iter()
+                .filter_map(|worksheet| worksheet.get("cells")?.as_array())
+                .flatten()
+                .collect();
+            (cells, true, "input")
+        } else {
             return Err(error(
-                "not a Jupyter notebook (nbformat 4): no `cells` list",
+                "not a Jupyter notebook: no `cells` list (nbformat 4) or `worksheets` (nbformat 3)",
             ));
         };
         let python = [("language_info", "name"), ("kernelspec", "language")]
@@ -75,19 +88,25 @@ impl<'a> Notebook<'a> {
                 value.get("metadata")?.get(section)?.get(field)?.as_str()
             })
             .all(|language| language.eq_ignore_ascii_case("python"));
+        let is_python_code = |cell: &Value| {
+            // nbformat 3 names each code cell's language.
+            let language = cell.get("language").and_then(Value::as_str);
+            cell.get("cell_type").and_then(Value::as_str) == Some("code")
+                && language.is_none_or(|language| language.eq_ignore_ascii_case("python"))
+        };
         let texts = cells
             .iter()
             .enumerate()
             .map(|(index, cell)| {
-                if !python || cell.get("cell_type").and_then(Value::as_str) != Some("code") {
+                if !python || !is_python_code(cell) {
                     return Ok(None);
                 }
-                source_text(cell.get("source"))
+                source_text(cell.get(source_key))
                     .map(Some)
-                    .ok_or_else(|| error(format!("cell {}: `source` is not text", index + 1)))
+                    .ok_or_else(|| error(format!("cell {}: `{source_key}` is not text", index + 1)))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let spans = json::source_spans(raw).map_err(error)?;
+        let spans = json::source_spans(raw, worksheets, source_key).map_err(error)?;
         if spans.len() != texts.len() {
             return Err(error("cannot find the cells in the text"));
         }
