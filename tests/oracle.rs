@@ -1204,3 +1204,73 @@ fn every_row_of_the_table_holds_under_real_numpy() {
     );
     failures.assert_none(total);
 }
+
+/// `distinct` (a `[[name]]` row whose name is another object than its replacement on NumPy
+/// 1.x, fixed only where called) says what `old is new` says under NumPy 1.23 and 1.26.
+#[test]
+fn distinct_rows_are_the_names_that_are_other_objects_on_numpy_1() {
+    let rows: Vec<(&str, &str, bool)> = tables()
+        .names
+        .iter()
+        .filter(|row| row.module.is_none() && row.existed)
+        .filter_map(|row| match row.fix()? {
+            migrate_rules::table::Fix::Replace(new) => Some((row.path.as_str(), new, row.distinct)),
+            _ => None,
+        })
+        .collect();
+    let input: String = rows
+        .iter()
+        .map(|(old, new, _)| format!("{old} {new}\n"))
+        .collect();
+    // For each line `old new`: `distinct`, `same`, or `missing` (either is absent here).
+    let probe = r#"
+import importlib, sys, warnings
+warnings.simplefilter("ignore")
+def resolve(path):
+    parts = path.split(".")
+    found = importlib.import_module(parts[0])
+    for index, part in enumerate(parts[1:], 1):
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            found = importlib.import_module(".".join(parts[: index + 1]))
+    return found
+for line in sys.stdin:
+    old, new = line.split()
+    try:
+        print("distinct" if resolve(old) is not resolve(new) else "same")
+    except Exception:
+        print("missing")
+"#;
+    let mut distinct_somewhere = vec![false; rows.len()];
+    for numpy in [Numpy::V1_23, Numpy::V1_26] {
+        let mut child = python_command(&numpy.python(&oracle_dir()))
+            .args(["-c", probe])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python runs");
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(input.as_bytes())
+            .expect("the probe reads its input");
+        let output = child.wait_with_output().expect("the probe finishes");
+        let verdicts: Vec<&str> = std::str::from_utf8(&output.stdout)
+            .expect("ASCII")
+            .lines()
+            .collect();
+        assert_eq!(verdicts.len(), rows.len(), "{output:?}");
+        for (index, verdict) in verdicts.iter().enumerate() {
+            distinct_somewhere[index] |= *verdict == "distinct";
+        }
+    }
+    let wrong: Vec<String> = rows
+        .iter()
+        .zip(&distinct_somewhere)
+        .filter(|((_, _, flagged), distinct)| flagged != *distinct)
+        .map(|((old, new, flagged), _)| format!("{old} -> {new}: distinct = {flagged}"))
+        .collect();
+    assert!(wrong.is_empty(), "rows/numpy2.toml: {wrong:#?}");
+}

@@ -71,6 +71,10 @@ pub struct NameRow {
     pub classes: bool,
     /// The oldest NumPy on which the fixed code runs.
     pub fix_since: Option<Version>,
+    /// On NumPy 1.x the name is another object than its `replace` (a deprecated wrapper):
+    /// fixed only where it is called.
+    #[serde(default)]
+    pub distinct: bool,
     pub message: Option<String>,
     pub example: Option<Example>,
 }
@@ -179,6 +183,7 @@ impl PrivateModuleRow {
             keywords: name.keywords.clone(),
             keyword: name.keyword.clone(),
             classes: name.classes,
+            distinct: name.distinct,
             message: name.message.clone(),
             ..self.member_row(member, name.replace.clone(), name.fix_since)
         }
@@ -206,6 +211,7 @@ impl PrivateModuleRow {
             keyword: None,
             classes: false,
             fix_since,
+            distinct: false,
             message: self.message.clone(),
             example: None,
         }

@@ -11,7 +11,7 @@ use migrate_engine::syntax_edits::{
     insert_after_statement, is_python_builtin, needs_parentheses, remove_import_name,
     remove_statement,
 };
-use migrate_engine::text_size::{Ranged, TextRange};
+use migrate_engine::text_size::{Ranged, TextRange, TextSize};
 
 use migrate_engine::prefilter::Triggers;
 
@@ -538,6 +538,12 @@ impl TableRule {
         })
     }
 
+    /// Whether a NumPy the project supports has the name as another object than its
+    /// replacement (not once its floor is past the removal: the name is gone there).
+    fn distinct_on_floor(&self, row: &NameRow) -> bool {
+        row.distinct && row.removed.is_none_or(|removed| self.min_numpy < removed)
+    }
+
     /// How the import at `site` is fixed (computed once per file: every use shares it).
     fn import_plan(&self, checker: &Checker, site: ImportSite, row: &NameRow) -> ImportPlan {
         checker.memoized("import plan", site.alias.start(), || {
@@ -566,6 +572,14 @@ impl TableRule {
             return ImportPlan::None(String::new());
         };
         let binding = model.binding(binding_id);
+        let used_as_value = binding.has_opaque_uses
+            || binding
+                .uses
+                .iter()
+                .any(|used| !is_called(checker, used.range.end()));
+        if self.distinct_on_floor(row) && used_as_value {
+            return ImportPlan::None(distinct_value_help(row));
+        }
         let Some(table::Fix::Replace(new)) = row.fix() else {
             return self.remove_when_unused(checker, site, binding);
         };
@@ -729,6 +743,9 @@ impl TableRule {
         expr: &Expr,
         row: &NameRow,
     ) -> Result<(Fix, String), String> {
+        if self.distinct_on_floor(row) && !is_called(checker, expr.end()) {
+            return Err(distinct_value_help(row));
+        }
         if let Some(refused) = self.fix_refused(row) {
             return self
                 .compat_alias_use(checker, reference, index, expr, row)
@@ -901,6 +918,26 @@ impl TableRule {
 }
 
 /// `Replace with `...``, with long or multi-line code shortened.
+/// Whether the expression ending at `end` is called: `(` follows it on its line (a call
+/// spread otherwise counts as a value, which only withholds a fix).
+fn is_called(checker: &Checker, end: TextSize) -> bool {
+    let after = &checker.source().text()[end.to_usize()..];
+    after.trim_start_matches([' ', '\t']).starts_with('(')
+}
+
+/// Why a name that is another object than its replacement on NumPy 1.x is not fixed where
+/// it is used as a value.
+fn distinct_value_help(row: &NameRow) -> String {
+    let replacement = match row.fix() {
+        Some(table::Fix::Replace(new)) => format!("`{}`", display(new)),
+        _ => "its replacement".to_string(),
+    };
+    format!(
+        "Not fixed here: on NumPy 1.x `{}` is another object than {replacement}, and this use is no call (a decorator argument, a key, an `is` test sees the difference). Use {replacement} where the code needs NumPy 2 only, or keep both",
+        display(&row.path)
+    )
+}
+
 fn replacement_help(shown: &str) -> String {
     let first_line = shown.lines().next().unwrap_or_default();
     if first_line.len() == shown.len() && shown.len() <= 60 {

@@ -39,6 +39,10 @@ use crate::table_rule::TableRule;
 /// `np.exceptions`: 1.25) comes through a compatibility import where NumPy is imported at
 /// the top level (`try: from numpy import trapezoid` / `except ImportError: from numpy
 /// import trapz as trapezoid`, the uses become `trapezoid`); elsewhere it is reported.
+/// A name that is another object than its replacement on NumPy 1.x (`np.round_` is a
+/// deprecated wrapper of `np.round`) is fixed where it is called; used as a value
+/// (`@overload(np.round_)`, a dict key, `f is np.alltrue`) it is reported, since the
+/// replacement would change what the code does on the 1.x it still supports.
 /// The rows are data: `[[name]]` in `rules/numpy2.toml`.
 pub struct RemovedName(pub TableRule);
 
