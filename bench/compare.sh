@@ -5,7 +5,8 @@
 # Usage: bench/compare.sh [RUNS]      (RUNS: timed runs per command, default 10)
 #
 # Prints the median wall time of each command and the ratios the speed targets are about:
-#   check      migrate --check vs ruff check --select NPY201 --no-cache --isolated vs `cat`
+#   check      migrate --check vs ruff check --select NPY201 --no-cache --isolated vs `cat`,
+#              and migrate's own NPY201 counterpart alone (--select NP201)
 #   fix        the same with --fix, each on a fresh copy of the corpus
 #   peak RSS   of each, from /usr/bin/time
 #   scaling    migrate --check on the corpus copied x1, x2 and x4
@@ -52,7 +53,8 @@ ruff_check="$ruff check --select NPY201 --no-cache --isolated -q $corpus"
 hyperfine --style none --warmup 2 --runs "$runs" -i --export-json "$work/check.json" \
   -n cat "$read_all" \
   -n ruff "$ruff_check" \
-  -n migrate "$migrate --check $corpus" > /dev/null
+  -n migrate "$migrate --check $corpus" \
+  -n migrate-np201 "$migrate --check --select NP201 $corpus" > /dev/null
 
 copy="$work/copy"
 fresh_copy="rm -rf $copy && cp -r $corpus $copy"

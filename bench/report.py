@@ -26,6 +26,10 @@ def main() -> None:
         f" | {check['ruff'] / check['migrate']:.2f}x | {check['migrate'] / check['cat']:.2f}x |"
     )
     print(
+        f"| check, NP201 only | | {check['ruff']:.3f} s | {check['migrate-np201']:.3f} s"
+        f" | {check['ruff'] / check['migrate-np201']:.2f}x | {check['migrate-np201'] / check['cat']:.2f}x |"
+    )
+    print(
         f"| fix (on a copy) | | {fix['ruff']:.3f} s | {fix['migrate']:.3f} s"
         f" | {fix['ruff'] / fix['migrate']:.2f}x | |"
     )
