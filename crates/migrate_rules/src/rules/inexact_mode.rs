@@ -60,8 +60,7 @@ impl Rule for InexactMode {
             .collect();
         Some(Triggers::any(vec![Atom::Within(
             Anchor::Call(functions),
-            // The argument holds a string.
-            Inside::Check(|arguments| arguments.contains(['"', '\''])),
+            Inside::Check(may_hold_inexact_name),
         )]))
     }
 
@@ -113,5 +112,52 @@ impl Rule for InexactMode {
                 .with_help(format!("Use `\"{full}\"`, what NumPy 1.x took it for")),
             None => diagnostic.with_help(format!("Use `\"{full}\"`")),
         });
+    }
+}
+
+/// Whether call arguments may hold a string NumPy matched inexactly: a string literal that
+/// starts as one of the names does and is not that name (`"l"`, `"Same"`; not `"left"`).
+/// A string the scan cannot read whole (an escape, a line break) may be one.
+fn may_hold_inexact_name(arguments: &str) -> bool {
+    let names = || [SIDES, CLIP_MODES, CONVOLVE_MODES].into_iter().flatten();
+    let mut rest = arguments;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = rest.as_bytes()[start];
+        let after = &rest[start + 1..];
+        let Some(end) = after.find([char::from(quote), '\\', '\n']) else {
+            return true;
+        };
+        if after.as_bytes()[end] != quote {
+            return true;
+        }
+        let text = &after[..end];
+        let inexact =
+            text.chars().next().is_some_and(|first| {
+                names().any(|name| name.starts_with(first.to_ascii_lowercase()))
+            }) && !names().any(|name| *name == text);
+        if inexact {
+            return true;
+        }
+        rest = &after[end + 1..];
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_inexact_name;
+
+    #[test]
+    fn only_strings_that_are_no_full_name_may_matter() {
+        assert!(!may_hold_inexact_name("x, w, mode=\"same\""));
+        assert!(!may_hold_inexact_name("a, v, side='right', sorter=None"));
+        assert!(!may_hold_inexact_name("a, idx, axis=0"));
+        assert!(!may_hold_inexact_name("a, v, side=\"\""));
+        assert!(may_hold_inexact_name("a, v, side=\"l\""));
+        assert!(may_hold_inexact_name("x, w, 'Same'"));
+        assert!(may_hold_inexact_name("a, i, mode='c' if x else 'raise'"));
+        // Unreadable: an escape, a string running past the line.
+        assert!(may_hold_inexact_name("a, v, side=\"\\x6c\""));
+        assert!(may_hold_inexact_name("a, v  # don't\n, side=s"));
     }
 }
