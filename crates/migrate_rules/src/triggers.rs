@@ -171,13 +171,24 @@ pub fn mutates_name_assigned_from(source: &str, starts: &[usize], methods: &[&st
             .trim_end_matches(|c: char| c == '.' || c.is_alphanumeric() || c == '_')
             .trim();
         if before.is_empty() {
-            // The call starts its line: maybe the value of an assignment above it.
+            // The call starts its line: maybe the value of an assignment above it (`g =
+            // \`, `g = (`), not an argument or an item (`f(`, `[`, `,`).
             let above = source[..line_start].trim_end();
-            return above.ends_with(['(', '[', ',', '=', '\\']);
+            return above.ends_with(['=', '\\'])
+                || above
+                    .strip_suffix('(')
+                    .is_some_and(|rest| rest.trim_end().ends_with('='));
         }
-        // `g = np.meshgrid(`, `a = b = np.meshgrid(`: every part before the last `=`.
+        // `g = np.meshgrid(`, `a = b = (np.meshgrid(`: every part before the last `=`, when
+        // the call is the value (not inside one: `X = np.asarray(np.atleast_2d(x))`).
         let mut parts: Vec<&str> = before.split('=').collect();
-        parts.pop();
+        let value_before_call = parts.pop().unwrap_or_default();
+        if !value_before_call
+            .chars()
+            .all(|c| c == '(' || c.is_whitespace())
+        {
+            return false;
+        }
         parts.into_iter().map(str::trim).any(|target| {
             !target.is_empty()
                 && target.bytes().all(is_identifier_byte)
@@ -291,5 +302,11 @@ mod tests {
         assert!(holds("g = (\n    np.meshgrid(a, b))\nprint(g)"));
         assert!(!holds("g = np.meshgrid(a, b)\nx = g[0]\ng[0] == 1"));
         assert!(!holds("g = np.meshgrid(a, b)\nh.append(g)"));
+        // The call is the value, maybe in parentheses, not inside it.
+        assert!(holds("g = (np.meshgrid(a, b))\ng.append(c)"));
+        assert!(holds("g = \\\n    np.meshgrid(a, b)\ng.append(c)"));
+        assert!(!holds("X = np.asarray(np.meshgrid(a, b))\nX[0] = 1"));
+        assert!(!holds("k = np.stack(\n    np.meshgrid(a, b),\n)\nk[0] = 1"));
+        assert!(!holds("k = [\n    np.meshgrid(a, b)]\nk.append(c)"));
     }
 }

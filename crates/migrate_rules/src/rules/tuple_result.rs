@@ -105,9 +105,46 @@ impl Rule for TupleResult {
     }
 }
 
-/// Whether a name assigned from a call at `starts` may be changed as a list.
+/// Whether a name assigned from a call at `starts` may be changed as a list. Calls whose
+/// simple argument list shows they return no tuple are passed over.
 fn changed_as_list(source: &str, starts: &[usize]) -> bool {
-    triggers::mutates_name_assigned_from(source, starts, LIST_METHODS)
+    let starts: Vec<usize> = starts
+        .iter()
+        .copied()
+        .filter(|&start| !returns_no_tuple(source, start))
+        .collect();
+    triggers::mutates_name_assigned_from(source, &starts, LIST_METHODS)
+}
+
+/// Whether the call at `start`, read up to its first `)` when that holds nothing but names,
+/// dots and blanks, returns no tuple to a name: `np.atleast_1d(x)` of one array is one array,
+/// and a call followed by more (`np.atleast_1d(x)[0]`, `+ 1`) is not the assigned value.
+fn returns_no_tuple(source: &str, start: usize) -> bool {
+    let bytes = source.as_bytes();
+    let name_end = start
+        + bytes[start..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_')
+            .count();
+    let rest = &source[name_end..];
+    let Some(arguments) = rest.trim_start_matches([' ', '\t']).strip_prefix('(') else {
+        return false;
+    };
+    let Some((inside, after)) = arguments.split_once(')') else {
+        return false;
+    };
+    let simple = inside
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b' ' | b','));
+    if !simple {
+        return false;
+    }
+    let one_argument = !inside.trim().trim_end_matches(',').contains(',');
+    let ends_statement = after
+        .trim_start_matches([' ', '\t'])
+        .starts_with(['\n', '\r', '#', ';'])
+        || after.trim().is_empty();
+    (source[start..name_end].starts_with("atleast_") && one_argument) || !ends_statement
 }
 
 fn report<'a>(checker: &mut Checker<'a>, receiver: &'a Expr, range: TextRange, what: &str) {
@@ -169,4 +206,29 @@ fn tuple_source(checker: &Checker<'_>, name: &str) -> Option<(String, Option<Tex
             Some((function?, only_call))
         })
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_as_list;
+
+    #[test]
+    fn calls_that_return_no_tuple_are_passed_over() {
+        let holds = |source: &str| {
+            let word = ["meshgrid", "atleast_1d"]
+                .into_iter()
+                .find(|word| source.contains(word))
+                .unwrap();
+            let starts: Vec<usize> = source.match_indices(word).map(|(at, _)| at).collect();
+            changed_as_list(source, &starts)
+        };
+        assert!(holds("g = np.meshgrid(a, b)\ng.append(c)"));
+        assert!(holds("g = np.atleast_1d(a, b)\ng.append(c)"));
+        assert!(holds("g = np.atleast_1d(*arrays)\ng.append(c)"));
+        assert!(holds("g = np.meshgrid(\n    a, b)\ng.append(c)"));
+        assert!(!holds("x = np.atleast_1d(x)\nx[0] = 1"));
+        assert!(!holds("x = np.atleast_1d(x.y)  # one\nx[0] = 1"));
+        assert!(!holds("x = np.atleast_1d(x, y)[0]\nx[0] = 1"));
+        assert!(!holds("g = np.meshgrid(a, b) + c\ng.append(c)"));
+    }
 }
