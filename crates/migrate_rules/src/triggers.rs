@@ -8,6 +8,10 @@ use migrate_engine::prefilter::{
 /// linear per occurrence, and a file made of occurrences must not take quadratic time.
 pub const MAX_OCCURRENCES: usize = 256;
 
+/// How many distinct converted names [`converts_name_assigned_from`] reads the assignments
+/// of (each a scan of the text) before letting a file through.
+const MAX_NAMES: usize = 32;
+
 /// How far after `float(` a bare name argument may end (blanks and line breaks included).
 const MAX_ARGUMENT_BYTES: usize = 256;
 
@@ -65,6 +69,7 @@ pub fn converts_name_assigned_from(
             aliases
         })
     };
+    let judged: std::cell::RefCell<Vec<(&str, bool)>> = std::cell::RefCell::default();
     starts.iter().any(|&start| {
         let name_end = identifier_end(bytes, start);
         let open = skip_blanks(bytes, name_end, true);
@@ -81,10 +86,19 @@ pub fn converts_name_assigned_from(
             return true;
         }
         let argument = inside.trim_matches(|c: char| c.is_whitespace() || c == ',');
-        !argument.is_empty()
-            && argument.bytes().all(is_identifier_byte)
-            && (occurs_often(source, argument)
-                || assigned_values(source, argument).any(|value| may_hold(value, aliases())))
+        if argument.is_empty() || !argument.bytes().all(is_identifier_byte) {
+            return false;
+        }
+        // Each name's assignments are read once (a linear scan), for a bounded number of names.
+        if let Some((_, holds)) = judged.borrow().iter().find(|(name, _)| *name == argument) {
+            return *holds;
+        }
+        if judged.borrow().len() >= MAX_NAMES {
+            return true;
+        }
+        let holds = assigned_values(source, argument).any(|value| may_hold(value, aliases()));
+        judged.borrow_mut().push((argument, holds));
+        holds
     })
 }
 

@@ -126,12 +126,14 @@ impl Rule for ScalarConversion {
 fn converts_array_name(source: &str, starts: &[usize]) -> bool {
     let functions = [AT_LEAST_1D, TUPLE_OF_1D, SHAPED, FROM_DATA].concat();
     triggers::converts_name_assigned_from(source, starts, &functions, |value, aliases| {
-        // Another name may hold one.
+        // Another name may hold one (not a number or a constant: `n = 9`, `x = None`).
         let value = value.trim();
-        value
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
-            || may_be_call_with_dimensions(value, Some(aliases))
+        let is_name = value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && value
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+            && !matches!(value, "None" | "True" | "False");
+        is_name || may_be_call_with_dimensions(value, Some(aliases))
     })
 }
 
@@ -289,5 +291,20 @@ mod tests {
         // With the file's aliases known, another bare name is not one of the functions.
         assert!(!may_be_call_with_dimensions("len(m)", Some(&[])));
         assert!(may_be_call_with_dimensions("w(m)", Some(&["w"])));
+    }
+
+    #[test]
+    fn converted_names_assigned_something_that_may_have_dimensions() {
+        let converts = |source: &str| {
+            let starts: Vec<usize> = source.match_indices("int(").map(|(at, _)| at).collect();
+            converts_array_name(source, &starts)
+        };
+        assert!(converts("n = np.zeros(3)\nint(n)"));
+        assert!(converts("n = m\nint(n)"));
+        // Constants hold no array; a name's many letters elsewhere do not count.
+        assert!(!converts("n = 9\nint(n)"));
+        assert!(!converts("flag = None\nint(flag)"));
+        let prose = format!("# {}\nn = len(x)\nint(n)", "n ".repeat(1000));
+        assert!(!converts(&prose));
     }
 }
