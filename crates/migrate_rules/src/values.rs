@@ -191,27 +191,29 @@ pub fn int_type_names() -> impl Iterator<Item = String> {
     INT_TYPES.iter().map(|(name, _)| format!("numpy.{name}"))
 }
 
-/// `numpy.<name>` of each unsigned (or each signed) fixed-width integer type.
-pub fn int_type_names_signed(signed: bool) -> impl Iterator<Item = String> {
-    INT_TYPES
-        .iter()
-        .filter(move |(_, int)| int.signed == signed)
-        .map(|(name, _)| format!("numpy.{name}"))
-}
+/// Every width of [`INT_TYPES`], signed and unsigned.
+pub const INT_WIDTHS: &[IntType] = &[
+    IntType::new(8, true),
+    IntType::new(16, true),
+    IntType::new(32, true),
+    IntType::new(64, true),
+    IntType::new(8, false),
+    IntType::new(16, false),
+    IntType::new(32, false),
+    IntType::new(64, false),
+];
 
-/// The words an unsigned (or a signed) integer dtype is spelled with ([`int_dtype`]), for the
+/// The words an integer dtype is spelled with ([`int_dtype`]), with its type, for the
 /// rules' triggers.
-pub fn int_dtype_words_signed(signed: bool) -> Vec<String> {
-    let codes = if signed {
-        ["i1", "i2", "i4", "i8"]
-    } else {
-        ["u1", "u2", "u4", "u8"]
-    };
+pub fn int_dtype_words() -> Vec<(String, IntType)> {
+    let codes = INT_WIDTHS.iter().map(|int| {
+        let kind = if int.signed { 'i' } else { 'u' };
+        (format!("{kind}{}", int.bits / 8), *int)
+    });
     INT_TYPES
         .iter()
-        .filter(|(_, int)| int.signed == signed)
-        .map(|(name, _)| (*name).to_string())
-        .chain(codes.iter().map(ToString::to_string))
+        .map(|(name, int)| ((*name).to_string(), *int))
+        .chain(codes)
         .collect()
 }
 

@@ -58,22 +58,21 @@ impl Rule for IntOutOfBounds {
             .chain(FILLED)
             .map(ToString::to_string)
             .collect();
-        // A literal out of the bounds of a signed type is above 127 (or below -128); of an
-        // unsigned one, also negative.
-        Some(Triggers::any(vec![
-            Atom::Within(
-                Anchor::Call(values::int_type_names_signed(true).collect()),
-                Inside::Check(may_hold_large_magnitude),
-            ),
-            Atom::Within(
-                Anchor::Call(values::int_type_names_signed(false).collect()),
-                Inside::Check(may_hold_large_int),
-            ),
-            Atom::Within(
-                Anchor::Call(arrays),
-                Inside::Check(may_hold_large_int_and_int_dtype),
-            ),
-        ]))
+        // A call of each width's types, with a literal out of that width's bounds.
+        let scalars = values::INT_WIDTHS.iter().map(|&int| {
+            let names = values::int_type_names()
+                .filter(|name| values::int_type(name) == Some(int))
+                .collect();
+            Atom::Within(Anchor::Call(names), Inside::Check(out_of_bounds_check(int)))
+        });
+        Some(Triggers::any(
+            scalars
+                .chain([Atom::Within(
+                    Anchor::Call(arrays),
+                    Inside::Check(may_hold_int_out_of_a_named_dtype),
+                )])
+                .collect(),
+        ))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -178,69 +177,89 @@ fn leaves<'a>(expr: &'a Expr, each: &mut impl FnMut(&'a Expr) -> bool) -> bool {
 }
 
 /// Whether a constructor's `arguments` may hold an int literal out of the bounds of an
-/// integer dtype they name: above 127 for any, negative for an unsigned one.
-fn may_hold_large_int_and_int_dtype(arguments: &str) -> bool {
-    static SIGNED: LazyLock<Vec<String>> = LazyLock::new(|| values::int_dtype_words_signed(true));
-    static UNSIGNED: LazyLock<Vec<String>> =
-        LazyLock::new(|| values::int_dtype_words_signed(false));
-    let names = |words: &[String]| {
-        words
-            .iter()
-            .any(|word| word_starts(arguments, word).next().is_some())
-    };
-    // The one pass over the literals first: it rules out most calls.
-    if !may_hold_large_int(arguments) {
+/// integer dtype they name (`[300], dtype=np.int8`, `[-1], "u1"`).
+fn may_hold_int_out_of_a_named_dtype(arguments: &str) -> bool {
+    static WORDS: LazyLock<Vec<(String, IntType)>> = LazyLock::new(values::int_dtype_words);
+    // The one pass over the literals first (every type holds 0..=127): it rules out most
+    // calls.
+    if !int_literals(arguments).any(|value| value.is_none_or(|value| !(0..=127).contains(&value))) {
         return false;
     }
-    names(&UNSIGNED) || names(&SIGNED) && may_hold_large_magnitude(arguments)
+    let named: Vec<IntType> = WORDS
+        .iter()
+        .filter(|(word, _)| word_starts(arguments, word).next().is_some())
+        .map(|(_, int)| *int)
+        .collect();
+    !named.is_empty() && may_hold_int_out_of(arguments, &named)
 }
 
-/// Whether `arguments` may hold an int literal above 127 (so, below -128 with a `-`).
-fn may_hold_large_magnitude(arguments: &str) -> bool {
-    may_hold_int(arguments, false)
+/// Whether `arguments` may hold an int literal out of the bounds of one of `types`.
+fn may_hold_int_out_of(arguments: &str, types: &[IntType]) -> bool {
+    int_literals(arguments)
+        .any(|value| value.is_none_or(|value| types.iter().any(|int| !int.contains(value))))
 }
 
-/// Whether `arguments` may hold an int literal out of the bounds of some fixed-width type:
-/// one after a `-`, one above 127, or one in hex, octal or binary.
-fn may_hold_large_int(arguments: &str) -> bool {
-    may_hold_int(arguments, true)
+/// The check for a call of a type of `int`'s width (a plain function, as triggers take).
+fn out_of_bounds_check(int: IntType) -> fn(&str) -> bool {
+    fn check<const BITS: u32, const SIGNED: bool>(arguments: &str) -> bool {
+        may_hold_int_out_of(
+            arguments,
+            &[IntType {
+                bits: BITS,
+                signed: SIGNED,
+            }],
+        )
+    }
+    match (int.bits, int.signed) {
+        (8, true) => check::<8, true>,
+        (16, true) => check::<16, true>,
+        (32, true) => check::<32, true>,
+        (8, false) => check::<8, false>,
+        (16, false) => check::<16, false>,
+        (32, false) => check::<32, false>,
+        (_, true) => check::<64, true>,
+        (_, false) => check::<64, false>,
+    }
 }
 
-/// Whether `arguments` may hold an int literal above 127, in hex, octal or binary, or (where
-/// `negative` counts) after a `-`.
-fn may_hold_int(arguments: &str, negative: bool) -> bool {
+/// The int literals of `arguments` with their sign (a `-` before them, maybe before an
+/// opening parenthesis, makes them negative); `None` for one the scan cannot value (too long,
+/// or with letters it does not know).
+fn int_literals(arguments: &str) -> impl Iterator<Item = Option<i128>> + '_ {
     let bytes = arguments.as_bytes();
     let mut at = 0;
-    while at < bytes.len() {
-        if !bytes[at].is_ascii_digit()
-            || at > 0 && (is_identifier_byte(bytes[at - 1]) || bytes[at - 1] == b'.')
-        {
-            at += 1;
-            continue;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_digit()
+                || at > 0 && (is_identifier_byte(bytes[at - 1]) || bytes[at - 1] == b'.')
+            {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            at = bytes[start..]
+                .iter()
+                .position(|b| !is_identifier_byte(*b))
+                .map_or(bytes.len(), |n| start + n);
+            let literal: String = arguments[start..at].chars().filter(|c| *c != '_').collect();
+            let (digits, radix) = match literal.get(..2).map(str::to_ascii_lowercase).as_deref() {
+                Some("0x") => (&literal[2..], 16),
+                Some("0o") => (&literal[2..], 8),
+                Some("0b") => (&literal[2..], 2),
+                _ => (literal.as_str(), 10),
+            };
+            let value = match i128::from_str_radix(digits, radix) {
+                Ok(value) => value,
+                // `1e3`, `2j`, `1.` are no ints (`1` of `1.5` is read as one, harmlessly).
+                Err(_) if radix == 10 && literal.len() <= 3 => continue,
+                Err(_) => return Some(None),
+            };
+            let before =
+                arguments[..start].trim_end_matches(|c: char| c.is_whitespace() || c == '(');
+            return Some(Some(if before.ends_with('-') { -value } else { value }));
         }
-        let end = bytes[at..]
-            .iter()
-            .position(|b| !is_identifier_byte(*b))
-            .map_or(bytes.len(), |n| at + n);
-        let literal = &arguments[at..end];
-        let before = arguments[..at].trim_end();
-        let value: String = literal.chars().filter(|c| *c != '_').collect();
-        if negative && before.ends_with('-')
-            || literal.starts_with("0x")
-            || literal.starts_with("0X")
-            || literal.starts_with("0o")
-            || literal.starts_with("0O")
-            || literal.starts_with("0b")
-            || literal.starts_with("0B")
-            || value
-                .parse::<u128>()
-                .map_or(value.len() > 3, |value| value > 127)
-        {
-            return true;
-        }
-        at = end;
-    }
-    false
+        None
+    })
 }
 
 #[cfg(test)]
@@ -248,17 +267,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn literals_out_of_some_bounds() {
-        assert!(may_hold_large_int("-1"));
-        assert!(may_hold_large_int("0xFF"));
-        assert!(!may_hold_large_int("x.y1, 127"));
-        assert!(may_hold_large_magnitude("- 300"));
-        assert!(!may_hold_large_magnitude("-1"));
-        // An unsigned dtype makes a negative literal count; a signed one does not.
-        assert!(may_hold_large_int_and_int_dtype("[-1, 2], dtype=np.uint8"));
-        assert!(may_hold_large_int_and_int_dtype("[-1], 'u1'"));
-        assert!(!may_hold_large_int_and_int_dtype("[-1, 2], dtype=np.int64"));
-        assert!(may_hold_large_int_and_int_dtype("[1000], dtype='i1'"));
-        assert!(!may_hold_large_int_and_int_dtype("[1000], dtype=float"));
+    fn literals_out_of_the_bounds_of_the_type_named() {
+        let int8 = out_of_bounds_check(IntType {
+            bits: 8,
+            signed: true,
+        });
+        let uint8 = out_of_bounds_check(IntType {
+            bits: 8,
+            signed: false,
+        });
+        let int32 = out_of_bounds_check(IntType {
+            bits: 32,
+            signed: true,
+        });
+        assert!(uint8("-1") && uint8("- (1)") && uint8("256") && uint8("0x1FF"));
+        assert!(!uint8("255") && !uint8("0xFF") && !uint8("x.y1, 1_0"));
+        assert!(int8("128") && int8("-129") && !int8("-128") && !int8("-(128)"));
+        assert!(!int32("300") && int32("2_147_483_648") && int32("9".repeat(50).as_str()));
+        // Floats and complex numbers are no ints.
+        assert!(!int8("1e3, 2j, 1.5"));
+        // The dtype a constructor names decides.
+        assert!(may_hold_int_out_of_a_named_dtype("[-1, 2], dtype=np.uint8"));
+        assert!(may_hold_int_out_of_a_named_dtype("[-1], 'u1'"));
+        assert!(may_hold_int_out_of_a_named_dtype("[1000], dtype='<i2, i1'"));
+        assert!(!may_hold_int_out_of_a_named_dtype(
+            "[-1, 2], dtype=np.int64"
+        ));
+        assert!(!may_hold_int_out_of_a_named_dtype(
+            "[-128, 127], dtype=np.int8"
+        ));
+        assert!(!may_hold_int_out_of_a_named_dtype(
+            "[[127, 255, 0]], dtype=np.uint8"
+        ));
+        assert!(!may_hold_int_out_of_a_named_dtype("[1000], dtype=float"));
     }
 }
