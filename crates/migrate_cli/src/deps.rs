@@ -163,7 +163,7 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
                 .iter()
                 .find(|(path, _)| *path == file)
                 .map(|(_, file)| *file);
-            let place = match checked.and_then(|checked| floor_of(checked, Some(version))) {
+            let place = match checked.and_then(|checked| floor_of(checked, version)) {
                 Some(place) => place,
                 None => checked
                     .map_or(file, |checked| checked.path.clone())
@@ -210,28 +210,17 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
             .map_or_else(|| ".".to_string(), |folder| folder.display().to_string());
         let inside: Vec<&FileCheck> = inside.into_iter().map(|(_, file)| file).collect();
         let elsewhere = inside.iter().find_map(|file| {
-            let floor = file
-                .outcome
-                .as_ref()
-                .ok()?
-                .floors
-                .iter()
-                .max_by_key(|floor| floor.version.parse::<Version>().ok())?;
-            Some((
-                floor.version.parse::<Version>().ok()?,
-                floor_of(file, None)?,
-            ))
+            let floor = file.outcome.as_ref().ok()?.numpy_floor()?;
+            Some((floor.version.parse::<Version>().ok()?, located(file, floor)))
         });
         notes.push(match elsewhere {
             Some((version, place)) => format!(
-                "note: {shown}: no lower bound of numpy where `migrate` looks for one (`[project] \
-                 dependencies` of pyproject.toml, `install_requires` of setup.cfg or setup.py, \
-                 requirements*.txt), so it fixes code for NumPy 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
+                "note: {shown}: no lower bound of numpy where `migrate` looks for one ({WHERE_MIGRATE_LOOKS}), \
+                 so it fixes code for NumPy 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
                  declare it in pyproject.toml) to keep fixed code working on NumPy {version}"
             ),
             None => format!(
-                "note: {shown}: no lower bound of numpy is declared (`[project] dependencies` of \
-                 pyproject.toml, `install_requires` of setup.cfg or setup.py, requirements*.txt), \
+                "note: {shown}: no lower bound of numpy is declared ({WHERE_MIGRATE_LOOKS}), \
                  so `migrate` fixes code for NumPy 2.0 and later (`--min-numpy 2.0`); declare the oldest NumPy you support, e.g. \
                  `numpy>=1.22`, to keep fixed code working on NumPy 1.x"
             ),
@@ -240,25 +229,33 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
     notes
 }
 
-/// `path:line:col: \`requirement\`` of the numpy lower bound `file` declares (the one of
-/// `version`, or the highest).
-fn floor_of(file: &FileCheck, version: Option<Version>) -> Option<String> {
-    let floors = &file.outcome.as_ref().ok()?.floors;
-    let floor = match version {
-        Some(version) => floors
-            .iter()
-            .find(|floor| floor.version.parse::<Version>().ok() == Some(version))?,
-        None => floors
-            .iter()
-            .max_by_key(|floor| floor.version.parse::<Version>().ok())?,
-    };
-    Some(format!(
+/// Where the NumPy floor of the code is read (see `migrate_rules::project`).
+const WHERE_MIGRATE_LOOKS: &str = "the runtime requirements of the project's folder: \
+    `[project]` and Poetry dependencies in pyproject.toml, setup.cfg, a literal \
+    `install_requires` in setup.py, requirements*.txt and environment*.yml, not those for \
+    development or building";
+
+/// `path:line:col: \`requirement\`` of the numpy lower bound of `version` that `file` declares.
+fn floor_of(file: &FileCheck, version: Version) -> Option<String> {
+    let floor = file
+        .outcome
+        .as_ref()
+        .ok()?
+        .floors
+        .iter()
+        .find(|floor| floor.version.parse::<Version>().ok() == Some(version))?;
+    Some(located(file, floor))
+}
+
+/// `path:line:col: \`requirement\`` of `floor` in `file`.
+fn located(file: &FileCheck, floor: &migrate_deps::Floor) -> String {
+    format!(
         "{}:{}:{}: `{}`",
         file.path.display(),
         floor.line,
         floor.column,
         floor.requirement
-    ))
+    )
 }
 
 /// The folder of the project `folder` is in: the nearest with a `pyproject.toml` or `.git`

@@ -136,6 +136,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     progress.finish();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
+    warn_unreadable_requirements(&settings);
     let config_errors = settings.errors();
     let errors: Vec<String> = config_errors
         .iter()
@@ -156,6 +157,14 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &[],
     )?;
     Ok(exit_code(mode, &summary, errors.len(), ExitFlags::of(args)))
+}
+
+/// Files that declare requirements but could not be read for the NumPy floor (which is then
+/// what the others declare): worth knowing, not an error of the files checked.
+fn warn_unreadable_requirements(settings: &Settings) {
+    for unreadable in settings.unreadable_requirements() {
+        eprintln!("warning: {unreadable}; the NumPy floor is worked out without it");
+    }
 }
 
 /// Where the report goes: `-o FILE`, else `default` (and whether that is a terminal).
@@ -294,6 +303,7 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
         })),
         None => None,
     };
+    warn_unreadable_requirements(settings);
     let config_errors = settings.errors();
     let mut err = io::stderr().lock();
     for error in &config_errors {

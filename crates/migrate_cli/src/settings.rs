@@ -134,6 +134,19 @@ impl Settings {
         Some(set)
     }
 
+    /// `path: why` of each file of requirements whose NumPy requirement could not be read
+    /// (the NumPy floor was worked out without it), the path relative to the current folder.
+    pub fn unreadable_requirements(&self) -> Vec<String> {
+        self.projects
+            .unreadable()
+            .into_iter()
+            .map(|(path, why)| {
+                let shown = path.strip_prefix(&self.cwd).unwrap_or(&path);
+                format!("{}: {why}", shown.display())
+            })
+            .collect()
+    }
+
     /// The configuration files that could not be used, in path order.
     pub fn errors(&self) -> Vec<ConfigError> {
         lock(&self.errors).values().cloned().collect()
