@@ -480,3 +480,44 @@ fn a_development_file_fixed_by_deps_does_not_raise_the_floor_of_the_code() {
     let run = migrate(dir.path(), &["--diff", "a.py"], None);
     assert!(run.stdout.contains(BELOW_1_25), "{run:?}");
 }
+
+#[test]
+fn fix_changes_only_files_under_the_paths_given() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "proj/requirements.txt",
+        "-r ../shared/requirements-shared.txt\nscipy<1.10\n",
+    );
+    let shared = "numpy<2  # shared with other projects\n";
+    common::write(dir.path(), "shared/requirements-shared.txt", shared);
+    for mode in ["--diff", "--fix"] {
+        let run = deps(dir.path(), &[mode, "proj"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            output.contains(
+                "note: shared/requirements-shared.txt is included from the paths given but \
+                 outside them, so it is not changed; to fix it: `migrate deps --fix \
+                 shared/requirements-shared.txt`"
+            ),
+            "{mode}: {output}"
+        );
+        assert!(!output.contains("+numpy"), "{mode}: {output}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("shared/requirements-shared.txt")).unwrap(),
+            shared
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("proj/requirements.txt")).unwrap(),
+        "-r ../shared/requirements-shared.txt\nscipy\n"
+    );
+    // Named, it is fixed.
+    let run = deps(dir.path(), &["--fix", "shared/requirements-shared.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("shared/requirements-shared.txt")).unwrap(),
+        "numpy  # shared with other projects\n"
+    );
+}

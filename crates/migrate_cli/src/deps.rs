@@ -38,12 +38,38 @@ fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
     );
     files.sort();
     let checked = migrate_deps::check_files(&files);
-    let reports: Vec<FileReport> = checked.iter().map(|file| report(file, mode)).collect();
+    let named: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|path| fs::canonicalize(path).ok())
+        .collect();
+    let is_named = |path: &Path| {
+        fs::canonicalize(path).is_ok_and(|path| named.iter().any(|root| path.starts_with(root)))
+    };
+    let mut notes = Vec::new();
+    let reports: Vec<FileReport> = checked
+        .iter()
+        .map(|file| {
+            if mode == Mode::Check || is_named(&file.path) {
+                return report(file, mode);
+            }
+            // An include from outside the paths given is someone else's to change.
+            let report = report(file, Mode::Check);
+            if report.findings.iter().any(|finding| finding.fixable) {
+                let path = file.path.display();
+                notes.push(format!(
+                    "note: {path} is included from the paths given but outside them, so it is \
+                     not changed; to fix it: `migrate deps --fix {path}`"
+                ));
+            }
+            report
+        })
+        .collect();
     let mut summary = Summary::default();
     for report in &reports {
         summary.add(report);
     }
-    let notes = floor_notes(&checked);
+    notes.extend(floor_notes(&checked));
     let errors: Vec<String> = walk_errors
         .iter()
         .map(|error| format!("{}: {}", error.path.display(), error.message))
