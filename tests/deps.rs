@@ -521,3 +521,45 @@ fn fix_changes_only_files_under_the_paths_given() {
         "numpy  # shared with other projects\n"
     );
 }
+
+#[test]
+fn odd_requirements_in_every_file_are_errors_or_findings_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = common::odd_requirements::odd_requirements();
+    for (name, text) in common::odd_requirements::files_holding(&odd) {
+        common::write(dir.path(), name, text);
+    }
+    common::write(dir.path(), "a.py", "import numpy as np\nx = np.float_(1)\n");
+    let runs = [
+        deps(dir.path(), &[]),
+        deps(dir.path(), &["--fix"]),
+        migrate(dir.path(), &["--check", "."], None),
+        migrate(dir.path(), &["--fix", "."], None),
+    ];
+    for run in &runs {
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
+        assert_ne!(run.code, 101, "{}", run.stderr);
+    }
+    let [check, _, code, fix] = &runs;
+    assert_eq!(check.code, 2, "{}", check.stderr);
+    let first = odd.iter().position(|text| text == "numpy-<2").unwrap() + 1;
+    assert!(
+        check.stderr.contains(&format!(
+            "error: ./requirements.txt: line {first}: `numpy-<2` is not a requirement"
+        )),
+        "{}",
+        check.stderr
+    );
+    assert!(code.stdout.contains("NP201"), "{code:?}");
+    assert!(
+        code.stderr.contains("warning: pyproject.toml: line "),
+        "{}",
+        code.stderr
+    );
+    assert_eq!(fix.code, 0, "{fix:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        "import numpy as np\nx = np.float64(1)\n"
+    );
+}

@@ -16,6 +16,8 @@ use crate::{
 
 /// NumPy 2.0.0, the first release every numpy requirement must allow.
 static NUMPY_2: LazyLock<Version> = LazyLock::new(|| Version::new([2, 0, 0]));
+/// How many requirements that are not ones a file's error names (the first).
+const SHOWN_ERRORS: usize = 3;
 /// What build requirements should say instead.
 const BUILD_AGAINST_NUMPY_2: &str = ">=2.0";
 
@@ -366,13 +368,20 @@ impl<'a> Checker<'a> {
     pub fn finish(self) -> Result<Analysis, String> {
         let lines = LineIndex::new(self.file);
         if !self.errors.is_empty() {
-            let errors: Vec<String> = self
+            let mut errors: Vec<String> = self
                 .errors
                 .iter()
+                .take(SHOWN_ERRORS)
                 .map(|(offset, error)| {
                     format!("line {}: {error}", lines.position(self.file, *offset).0)
                 })
                 .collect();
+            if self.errors.len() > SHOWN_ERRORS {
+                errors.push(format!(
+                    "and {} more such lines",
+                    self.errors.len() - SHOWN_ERRORS
+                ));
+            }
             return Err(errors.join("; "));
         }
         let mut findings: Vec<Finding> = self

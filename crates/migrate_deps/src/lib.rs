@@ -398,8 +398,49 @@ fn normalize_path(path: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
+#[path = "../../../tests/common/odd_requirements.rs"]
+mod odd_requirements;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every reader, on every odd requirement: an error or a finding, never a panic.
+    #[test]
+    fn odd_requirements_never_panic() {
+        let odd = odd_requirements::odd_requirements();
+        for text in &odd {
+            let outcome = std::panic::catch_unwind(|| {
+                let _ = requirement::requirement(text);
+                let _ = requirement::parse(text);
+                let _ = constraint::pep440(text, 0).map(|constraint| constraint.lower_bound());
+                let _ = constraint::poetry(text).map(|constraint| constraint.lower_bound());
+                let _ = constraint::conda(text, 0).map(|constraint| constraint.lower_bound());
+            });
+            assert!(outcome.is_ok(), "a parser panicked on {text:?}");
+            for (name, file) in odd_requirements::files_holding(std::slice::from_ref(text)) {
+                let Some(kind) = Kind::of(Path::new(name)) else {
+                    continue;
+                };
+                let outcome = std::panic::catch_unwind(|| {
+                    let _ = analyze(kind, &file).map(|analysis| analysis.numpy_floor().cloned());
+                    let _ = fix(kind, &file);
+                });
+                assert!(outcome.is_ok(), "{name} panicked on {text:?}:\n{file}");
+            }
+        }
+        // All at once, as the end-to-end test writes them: the files parse, and those with PEP
+        // 508 strings (not Pipfile's specifiers) name the requirements that are not ones.
+        for (name, file) in odd_requirements::files_holding(&odd) {
+            let Some(kind) = Kind::of(Path::new(name)) else {
+                continue;
+            };
+            match analyze(kind, &file) {
+                Ok(_) => assert_eq!(kind, Kind::Pipfile),
+                Err(error) => assert!(error.contains("is not a requirement"), "{name}: {error}"),
+            }
+        }
+    }
 
     #[test]
     fn kinds_from_names() {

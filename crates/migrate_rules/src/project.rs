@@ -264,8 +264,27 @@ fn setup_py_requirements(text: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[path = "../../../tests/common/odd_requirements.rs"]
+mod odd_requirements;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file the floor is read from (`setup.py` included), on every odd requirement: a
+    /// floor, none or an error, never a panic.
+    #[test]
+    fn odd_requirements_never_panic() {
+        for text in odd_requirements::odd_requirements() {
+            for (name, file) in odd_requirements::files_holding(std::slice::from_ref(&text)) {
+                let Some(declaration) = Declaration::of(name) else {
+                    continue;
+                };
+                let outcome = std::panic::catch_unwind(|| declaration.floor(&file));
+                assert!(outcome.is_ok(), "{name} panicked on {text:?}:\n{file}");
+            }
+        }
+    }
 
     fn floor(name: &str, text: &str) -> Option<Version> {
         Declaration::of(name).unwrap().floor(text).unwrap()
