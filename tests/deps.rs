@@ -563,3 +563,52 @@ fn odd_requirements_in_every_file_are_errors_or_findings_never_panics() {
         "import numpy as np\nx = np.float64(1)\n"
     );
 }
+
+#[test]
+fn a_fix_that_needs_numpy_2_on_an_assumed_floor_is_noted_once() {
+    // Nothing declares NumPy: its floor is assumed to be 2.0, and `np.trapz` becomes
+    // `np.trapezoid`, which NumPy 1.26 does not have.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let trapz = "import numpy as np\nnp.trapz([1, 2])\n";
+    common::write(dir.path(), "a.py", trapz);
+    common::write(dir.path(), "sub/b.py", trapz);
+    let note = "note: no NumPy requirement found for .; fixes assume NumPy >= 2.0 (set \
+                `min-numpy` or declare numpy, e.g. `numpy>=1.22`, to keep fixed code working \
+                on NumPy 1.x)\n";
+    let diff = migrate(dir.path(), &["--diff", "."], None);
+    assert_eq!(
+        diff.stderr,
+        format!("{note}Would fix 2 issues in 2 files.\n")
+    );
+    let fix = migrate(dir.path(), &["--fix", "."], None);
+    assert_eq!(fix.stderr.matches(note).count(), 1, "{}", fix.stderr);
+    assert!(
+        fs::read_to_string(dir.path().join("a.py"))
+            .unwrap()
+            .contains("np.trapezoid")
+    );
+    let stdin = migrate(
+        dir.path(),
+        &["--fix", "-", "--stdin-filename", "c.py"],
+        Some(trapz.as_bytes()),
+    );
+    assert!(stdin.stderr.contains(note), "{}", stdin.stderr);
+
+    // A fix that works on NumPy 1.x, a checked floor, or a declared one: no note.
+    common::write(dir.path(), "a.py", "import numpy as np\nx = np.float_(1)\n");
+    let fix = migrate(dir.path(), &["--fix", "a.py"], None);
+    assert!(!fix.stderr.contains("note:"), "{}", fix.stderr);
+    common::write(dir.path(), "a.py", trapz);
+    for args in [
+        &["--check", "a.py"][..],
+        &["--diff", "--min-numpy", "2.0", "a.py"],
+    ] {
+        let run = migrate(dir.path(), args, None);
+        assert!(!run.stderr.contains("note:"), "{args:?}: {}", run.stderr);
+    }
+    common::write(dir.path(), "requirements.txt", "numpy>=2.0\n");
+    let declared = migrate(dir.path(), &["--diff", "a.py"], None);
+    assert!(declared.stdout.contains("+np.trapezoid"), "{declared:?}");
+    assert!(!declared.stderr.contains("note:"), "{}", declared.stderr);
+}

@@ -60,6 +60,15 @@ impl Projects {
         None
     }
 
+    /// The root of the project `dir` is in: the folder where the search for its floor stops
+    /// (see [`declared_min_numpy`]), or `dir` when none of its parents is one.
+    pub fn root(&self, dir: &Path) -> PathBuf {
+        dir.ancestors()
+            .find(|folder| self.folder(folder).is_root)
+            .unwrap_or(dir)
+            .to_path_buf()
+    }
+
     /// The files read so far that could not tell their NumPy requirement, and why (`line 1:
     /// ...`), in path order, each once.
     pub fn unreadable(&self) -> Vec<(PathBuf, String)> {
@@ -406,6 +415,7 @@ mod tests {
         let found = declared_min_numpy(&package).unwrap();
         assert_eq!(found.version, Version::new(1, 23));
         assert_eq!(found.file, root.path().join("pyproject.toml"));
+        assert_eq!(Projects::default().root(&package), root.path());
 
         // The lowest over the files; a development file does not count.
         let other = tempfile::tempdir().unwrap();
