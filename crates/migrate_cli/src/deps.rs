@@ -11,7 +11,7 @@ use std::sync::Arc;
 use migrate_deps::{FileCheck, Kind};
 use migrate_engine::source::SourceText;
 use migrate_engine::text_size::{TextRange, TextSize};
-use migrate_rules::project::{DeclaredFloor, declared_min_numpy};
+use migrate_rules::project::{DeclaredFloor, Projects};
 use migrate_rules::version::Version;
 
 use crate::args::{DepsArgs, Mode};
@@ -169,16 +169,17 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
         .filter(|file| file.outcome.is_ok())
         .filter_map(|file| Some((fs::canonicalize(&file.path).ok()?, file)))
         .collect();
+    let projects = Projects::default();
     let mut declared: BTreeSet<(PathBuf, Version)> = BTreeSet::new();
     let mut undeclared: BTreeSet<PathBuf> = BTreeSet::new();
     for (path, _) in &files {
         let folder = path.parent().unwrap_or(Path::new("/"));
-        match declared_min_numpy(folder) {
+        match projects.declared_min_numpy(folder) {
             Some(DeclaredFloor { version, file }) => {
                 declared.insert((file, version));
             }
             None => {
-                undeclared.insert(project_root(folder));
+                undeclared.insert(projects.root(folder));
             }
         }
     }
@@ -282,16 +283,4 @@ fn located(file: &FileCheck, floor: &migrate_deps::Floor) -> String {
         floor.column,
         floor.requirement
     )
-}
-
-/// The folder of the project `folder` is in: the nearest with a `pyproject.toml` or `.git`
-/// (where `migrate` stops looking for the NumPy floor), else `folder`.
-fn project_root(folder: &Path) -> PathBuf {
-    folder
-        .ancestors()
-        .find(|ancestor| {
-            ancestor.join("pyproject.toml").is_file() || ancestor.join(".git").exists()
-        })
-        .unwrap_or(folder)
-        .to_path_buf()
 }
