@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Write the seed corpus of the `fix` target to fuzz/corpus/fix/ (not committed):
-# every tests/fixtures/*.py, and every `example.before` (and the `before` of the worked
-# `[[example]]` rows) of rules/numpy2.toml and rules/private_modules.toml, one file each,
-# named by a hash of its content.
+# Write the seed corpora (not committed), one file each, named by a hash of its content:
+# fuzz/corpus/fix/: every tests/fixtures/*.py, and every `example.before` (and the `before` of
+# the worked `[[example]]` rows) of rules/numpy2.toml and rules/private_modules.toml;
+# fuzz/corpus/requirements/: every dependency file under tests/fixtures/deps/, and each of
+# their lines.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -38,4 +39,15 @@ for table in sys.argv[2:]:
             count += 1
 print(f"seed: {count} examples from the rule tables", file=sys.stderr)
 PY
+echo "seed: $(ls "$out" | wc -l) files in ${out#"$root/"}" >&2
+
+out="$here/corpus/requirements"
+mkdir -p "$out"
+find "$root/tests/fixtures/deps" -type f ! -name '*.md' -print0 |
+    while IFS= read -r -d '' file; do
+        cp "$file" "$out/$(sha1sum <"$file" | cut -c1-16)"
+        while IFS= read -r line; do
+            printf '%s' "$line" >"$out/$(printf '%s' "$line" | sha1sum | cut -c1-16)"
+        done <"$file"
+    done
 echo "seed: $(ls "$out" | wc -l) files in ${out#"$root/"}" >&2

@@ -304,17 +304,20 @@ fn the_code_command_is_unchanged_beside_the_subcommand() {
 
 #[test]
 fn a_floor_declared_where_migrate_does_not_look_is_pointed_out() {
+    // The code's floor is read in the project's folder, not in `requirements/`.
     let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("environment.yml"),
-        "name: x\ndependencies:\n  - numpy>=1.21\n",
-    )
-    .unwrap();
+    common::write(
+        dir.path(),
+        "requirements/base.txt",
+        "scipy
+numpy>=1.21
+",
+    );
     let run = deps(dir.path(), &[]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains(
-            "./environment.yml:3:5: `numpy>=1.21` declares NumPy 1.21: pass `--min-numpy 1.21`"
+            "./requirements/base.txt:2:1: `numpy>=1.21` declares NumPy 1.21: pass `--min-numpy 1.21`"
         ),
         "{}",
         run.stdout
@@ -355,4 +358,257 @@ fn a_floor_in_setup_cfg_or_setup_py_is_the_default_min_numpy() {
         run.stdout.contains("except ImportError:  # NumPy < 2.0"),
         "{run:?}"
     );
+}
+
+#[test]
+fn a_requirement_name_ending_in_punctuation_is_an_error_not_a_panic() {
+    for (line, name) in [
+        ("numpy-<2", "numpy-"),
+        ("x-==1", "x-"),
+        ("matplo-[x]", "matplo-"),
+        ("a-@ https://x", "a-"),
+        ("numpy_ >=1.22", "numpy_"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::write(dir.path(), "q/requirements.txt", format!("scipy\n{line}\n"));
+        for args in [&["q"][..], &["--fix", "q"]] {
+            let run = deps(dir.path(), args);
+            assert_eq!(run.code, 2, "{line}: {run:?}");
+            assert!(
+                run.stderr.contains(&format!(
+                    "error: q/requirements.txt: line 2: `{line}` is not a requirement: `{name}` is not a package name"
+                )),
+                "{line}: {}",
+                run.stderr
+            );
+            assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        }
+    }
+    // An extra's name, in pyproject.toml.
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = 'x'\ndependencies = [\n  'numpy[x-]<2',\n]\n",
+    );
+    let run = deps(dir.path(), &[]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("pyproject.toml: line 4: `numpy[x-]<2` is not a requirement: `x-` is not the name of an extra"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn code_commands_warn_about_a_requirement_that_is_not_one_and_check_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "p/requirements.txt", "numpy-<2\n");
+    let source = "import numpy as np\nx = np.float_(1)\n";
+    common::write(dir.path(), "p/a.py", source);
+    let warning = "warning: p/requirements.txt: line 1: `numpy-<2` is not a requirement";
+    let check = migrate(dir.path(), &["--check", "p"], None);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(check.stdout.contains("NP201"), "{}", check.stdout);
+    assert!(check.stdout.contains("1 file checked"), "{}", check.stdout);
+    assert!(check.stderr.contains(warning), "{}", check.stderr);
+    assert!(!check.stderr.contains("internal error"), "{}", check.stderr);
+
+    let fixed = migrate(
+        dir.path(),
+        &["--fix", "-", "--stdin-filename", "p/a.py"],
+        Some(source.as_bytes()),
+    );
+    assert_eq!(fixed.code, 0, "{fixed:?}");
+    assert_eq!(fixed.stdout, "import numpy as np\nx = np.float64(1)\n");
+    assert!(fixed.stderr.contains(warning), "{}", fixed.stderr);
+}
+
+/// `np.AxisError` → `np.exceptions.AxisError` needs NumPy 1.25: below that floor the fix
+/// imports it with a fallback.
+const AXIS_ERROR: &str = "import numpy as np\ntry:\n    pass\nexcept np.AxisError:\n    pass\n";
+const BELOW_1_25: &str = "except ImportError:  # NumPy < 1.25";
+
+#[test]
+fn the_numpy_floor_is_the_lowest_over_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = 'x'\ndependencies = [\n  \"numpy>=1.21; python_version<'3.12'\",\n  \
+         \"numpy>=1.26; python_version>='3.12'\",\n]\n",
+    );
+    common::write(dir.path(), "a.py", AXIS_ERROR);
+    let run = migrate(dir.path(), &["--diff", "a.py"], None);
+    assert!(run.stdout.contains(BELOW_1_25), "{run:?}");
+    assert!(
+        !run.stdout.contains("+except np.exceptions.AxisError"),
+        "{run:?}"
+    );
+    // With only the newer one, the plain rename.
+    common::write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = 'x'\ndependencies = [\"numpy>=1.26; python_version>='3.12'\"]\n",
+    );
+    let run = migrate(dir.path(), &["--diff", "a.py"], None);
+    assert!(
+        run.stdout.contains("+except np.exceptions.AxisError"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_development_file_fixed_by_deps_does_not_raise_the_floor_of_the_code() {
+    // A real project: its runtime requirement says NumPy 1.18; `deps --fix` rewrites
+    // `oldest-supported-numpy` in its development requirements to `numpy>=2.0`.
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "requirements.txt", "numpy>=1.18\nscipy\n");
+    common::write(
+        dir.path(),
+        "requirements-dev.txt",
+        "oldest-supported-numpy\npytest\n",
+    );
+    common::write(dir.path(), "a.py", AXIS_ERROR);
+    let fixed = deps(dir.path(), &["--fix", "."]);
+    assert_eq!(fixed.code, 0, "{fixed:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("requirements-dev.txt")).unwrap(),
+        "numpy>=2.0\npytest\n"
+    );
+    let run = migrate(dir.path(), &["--diff", "a.py"], None);
+    assert!(run.stdout.contains(BELOW_1_25), "{run:?}");
+}
+
+#[test]
+fn fix_changes_only_files_under_the_paths_given() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "proj/requirements.txt",
+        "-r ../shared/requirements-shared.txt\nscipy<1.10\n",
+    );
+    let shared = "numpy<2  # shared with other projects\n";
+    common::write(dir.path(), "shared/requirements-shared.txt", shared);
+    for mode in ["--diff", "--fix"] {
+        let run = deps(dir.path(), &[mode, "proj"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        let output = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            output.contains(
+                "note: shared/requirements-shared.txt is included from the paths given but \
+                 outside them, so it is not changed; to fix it: `migrate deps --fix \
+                 shared/requirements-shared.txt`"
+            ),
+            "{mode}: {output}"
+        );
+        assert!(!output.contains("+numpy"), "{mode}: {output}");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("shared/requirements-shared.txt")).unwrap(),
+            shared
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("proj/requirements.txt")).unwrap(),
+        "-r ../shared/requirements-shared.txt\nscipy\n"
+    );
+    // Named, it is fixed.
+    let run = deps(dir.path(), &["--fix", "shared/requirements-shared.txt"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("shared/requirements-shared.txt")).unwrap(),
+        "numpy  # shared with other projects\n"
+    );
+}
+
+#[test]
+fn odd_requirements_in_every_file_are_errors_or_findings_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = common::odd_requirements::odd_requirements();
+    for (name, text) in common::odd_requirements::files_holding(&odd) {
+        common::write(dir.path(), name, text);
+    }
+    common::write(dir.path(), "a.py", "import numpy as np\nx = np.float_(1)\n");
+    let runs = [
+        deps(dir.path(), &[]),
+        deps(dir.path(), &["--fix"]),
+        migrate(dir.path(), &["--check", "."], None),
+        migrate(dir.path(), &["--fix", "."], None),
+    ];
+    for run in &runs {
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(!run.stderr.contains("internal error"), "{}", run.stderr);
+        assert_ne!(run.code, 101, "{}", run.stderr);
+    }
+    let [check, _, code, fix] = &runs;
+    assert_eq!(check.code, 2, "{}", check.stderr);
+    let first = odd.iter().position(|text| text == "numpy-<2").unwrap() + 1;
+    assert!(
+        check.stderr.contains(&format!(
+            "error: ./requirements.txt: line {first}: `numpy-<2` is not a requirement"
+        )),
+        "{}",
+        check.stderr
+    );
+    assert!(code.stdout.contains("NP201"), "{code:?}");
+    assert!(
+        code.stderr.contains("warning: pyproject.toml: line "),
+        "{}",
+        code.stderr
+    );
+    assert_eq!(fix.code, 0, "{fix:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        "import numpy as np\nx = np.float64(1)\n"
+    );
+}
+
+#[test]
+fn a_fix_that_needs_numpy_2_on_an_assumed_floor_is_noted_once() {
+    // Nothing declares NumPy: its floor is assumed to be 2.0, and `np.trapz` becomes
+    // `np.trapezoid`, which NumPy 1.26 does not have.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let trapz = "import numpy as np\nnp.trapz([1, 2])\n";
+    common::write(dir.path(), "a.py", trapz);
+    common::write(dir.path(), "sub/b.py", trapz);
+    let note = "note: no NumPy requirement found for .; fixes assume NumPy >= 2.0 (set \
+                `min-numpy` or declare numpy, e.g. `numpy>=1.22`, to keep fixed code working \
+                on NumPy 1.x)\n";
+    let diff = migrate(dir.path(), &["--diff", "."], None);
+    assert_eq!(
+        diff.stderr,
+        format!("{note}Would fix 2 issues in 2 files.\n")
+    );
+    let fix = migrate(dir.path(), &["--fix", "."], None);
+    assert_eq!(fix.stderr.matches(note).count(), 1, "{}", fix.stderr);
+    assert!(
+        fs::read_to_string(dir.path().join("a.py"))
+            .unwrap()
+            .contains("np.trapezoid")
+    );
+    let stdin = migrate(
+        dir.path(),
+        &["--fix", "-", "--stdin-filename", "c.py"],
+        Some(trapz.as_bytes()),
+    );
+    assert!(stdin.stderr.contains(note), "{}", stdin.stderr);
+
+    // A fix that works on NumPy 1.x, a checked floor, or a declared one: no note.
+    common::write(dir.path(), "a.py", "import numpy as np\nx = np.float_(1)\n");
+    let fix = migrate(dir.path(), &["--fix", "a.py"], None);
+    assert!(!fix.stderr.contains("note:"), "{}", fix.stderr);
+    common::write(dir.path(), "a.py", trapz);
+    for args in [
+        &["--check", "a.py"][..],
+        &["--diff", "--min-numpy", "2.0", "a.py"],
+    ] {
+        let run = migrate(dir.path(), args, None);
+        assert!(!run.stderr.contains("note:"), "{args:?}: {}", run.stderr);
+    }
+    common::write(dir.path(), "requirements.txt", "numpy>=2.0\n");
+    let declared = migrate(dir.path(), &["--diff", "a.py"], None);
+    assert!(declared.stdout.contains("+np.trapezoid"), "{declared:?}");
+    assert!(!declared.stderr.contains("note:"), "{}", declared.stderr);
 }

@@ -514,3 +514,20 @@ fn a_panic_is_logged_and_the_server_goes_on() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn a_requirement_that_is_not_one_leaves_the_server_running() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "numpy-<2\n").unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let uri = file_uri(&dir.path().join("a.py"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+            "text": "import numpy as np\nx = np.float_(1)\n"}}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "NP201");
+    assert_eq!(client.shutdown(), 0);
+}

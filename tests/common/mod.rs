@@ -1,6 +1,7 @@
 //! Running the built `migrate` binary from end-to-end tests.
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
+pub mod odd_requirements;
 pub mod venv;
 
 use std::io::Write;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use migrate_deps::{FileCheck, Kind};
 use migrate_engine::source::SourceText;
 use migrate_engine::text_size::{TextRange, TextSize};
-use migrate_rules::project::{DeclaredFloor, declared_min_numpy};
+use migrate_rules::project::{DeclaredFloor, Projects};
 use migrate_rules::version::Version;
 
 use crate::args::{DepsArgs, Mode};
@@ -38,12 +38,38 @@ fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
     );
     files.sort();
     let checked = migrate_deps::check_files(&files);
-    let reports: Vec<FileReport> = checked.iter().map(|file| report(file, mode)).collect();
+    let named: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|path| fs::canonicalize(path).ok())
+        .collect();
+    let is_named = |path: &Path| {
+        fs::canonicalize(path).is_ok_and(|path| named.iter().any(|root| path.starts_with(root)))
+    };
+    let mut notes = Vec::new();
+    let reports: Vec<FileReport> = checked
+        .iter()
+        .map(|file| {
+            if mode == Mode::Check || is_named(&file.path) {
+                return report(file, mode);
+            }
+            // An include from outside the paths given is someone else's to change.
+            let report = report(file, Mode::Check);
+            if report.findings.iter().any(|finding| finding.fixable) {
+                let path = file.path.display();
+                notes.push(format!(
+                    "note: {path} is included from the paths given but outside them, so it is \
+                     not changed; to fix it: `migrate deps --fix {path}`"
+                ));
+            }
+            report
+        })
+        .collect();
     let mut summary = Summary::default();
     for report in &reports {
         summary.add(report);
     }
-    let notes = floor_notes(&checked);
+    notes.extend(floor_notes(&checked));
     let errors: Vec<String> = walk_errors
         .iter()
         .map(|error| format!("{}: {}", error.path.display(), error.message))
@@ -143,16 +169,17 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
         .filter(|file| file.outcome.is_ok())
         .filter_map(|file| Some((fs::canonicalize(&file.path).ok()?, file)))
         .collect();
+    let projects = Projects::default();
     let mut declared: BTreeSet<(PathBuf, Version)> = BTreeSet::new();
     let mut undeclared: BTreeSet<PathBuf> = BTreeSet::new();
     for (path, _) in &files {
         let folder = path.parent().unwrap_or(Path::new("/"));
-        match declared_min_numpy(folder) {
+        match projects.declared_min_numpy(folder) {
             Some(DeclaredFloor { version, file }) => {
                 declared.insert((file, version));
             }
             None => {
-                undeclared.insert(project_root(folder));
+                undeclared.insert(projects.root(folder));
             }
         }
     }
@@ -163,7 +190,7 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
                 .iter()
                 .find(|(path, _)| *path == file)
                 .map(|(_, file)| *file);
-            let place = match checked.and_then(|checked| floor_of(checked, Some(version))) {
+            let place = match checked.and_then(|checked| floor_of(checked, version)) {
                 Some(place) => place,
                 None => checked
                     .map_or(file, |checked| checked.path.clone())
@@ -210,28 +237,17 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
             .map_or_else(|| ".".to_string(), |folder| folder.display().to_string());
         let inside: Vec<&FileCheck> = inside.into_iter().map(|(_, file)| file).collect();
         let elsewhere = inside.iter().find_map(|file| {
-            let floor = file
-                .outcome
-                .as_ref()
-                .ok()?
-                .floors
-                .iter()
-                .max_by_key(|floor| floor.version.parse::<Version>().ok())?;
-            Some((
-                floor.version.parse::<Version>().ok()?,
-                floor_of(file, None)?,
-            ))
+            let floor = file.outcome.as_ref().ok()?.numpy_floor()?;
+            Some((floor.version.parse::<Version>().ok()?, located(file, floor)))
         });
         notes.push(match elsewhere {
             Some((version, place)) => format!(
-                "note: {shown}: no lower bound of numpy where `migrate` looks for one (`[project] \
-                 dependencies` of pyproject.toml, `install_requires` of setup.cfg or setup.py, \
-                 requirements*.txt), so it fixes code for NumPy 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
+                "note: {shown}: no lower bound of numpy where `migrate` looks for one ({WHERE_MIGRATE_LOOKS}), \
+                 so it fixes code for NumPy 2.0 and later; {place} declares NumPy {version}: pass `--min-numpy {version}` (or \
                  declare it in pyproject.toml) to keep fixed code working on NumPy {version}"
             ),
             None => format!(
-                "note: {shown}: no lower bound of numpy is declared (`[project] dependencies` of \
-                 pyproject.toml, `install_requires` of setup.cfg or setup.py, requirements*.txt), \
+                "note: {shown}: no lower bound of numpy is declared ({WHERE_MIGRATE_LOOKS}), \
                  so `migrate` fixes code for NumPy 2.0 and later (`--min-numpy 2.0`); declare the oldest NumPy you support, e.g. \
                  `numpy>=1.22`, to keep fixed code working on NumPy 1.x"
             ),
@@ -240,35 +256,31 @@ fn floor_notes(checked: &[FileCheck]) -> Vec<String> {
     notes
 }
 
-/// `path:line:col: \`requirement\`` of the numpy lower bound `file` declares (the one of
-/// `version`, or the highest).
-fn floor_of(file: &FileCheck, version: Option<Version>) -> Option<String> {
-    let floors = &file.outcome.as_ref().ok()?.floors;
-    let floor = match version {
-        Some(version) => floors
-            .iter()
-            .find(|floor| floor.version.parse::<Version>().ok() == Some(version))?,
-        None => floors
-            .iter()
-            .max_by_key(|floor| floor.version.parse::<Version>().ok())?,
-    };
-    Some(format!(
+/// Where the NumPy floor of the code is read (see `migrate_rules::project`).
+const WHERE_MIGRATE_LOOKS: &str = "the runtime requirements of the project's folder: \
+    `[project]` and Poetry dependencies in pyproject.toml, setup.cfg, a literal \
+    `install_requires` in setup.py, requirements*.txt and environment*.yml, not those for \
+    development or building";
+
+/// `path:line:col: \`requirement\`` of the numpy lower bound of `version` that `file` declares.
+fn floor_of(file: &FileCheck, version: Version) -> Option<String> {
+    let floor = file
+        .outcome
+        .as_ref()
+        .ok()?
+        .floors
+        .iter()
+        .find(|floor| floor.version.parse::<Version>().ok() == Some(version))?;
+    Some(located(file, floor))
+}
+
+/// `path:line:col: \`requirement\`` of `floor` in `file`.
+fn located(file: &FileCheck, floor: &migrate_deps::Floor) -> String {
+    format!(
         "{}:{}:{}: `{}`",
         file.path.display(),
         floor.line,
         floor.column,
         floor.requirement
-    ))
-}
-
-/// The folder of the project `folder` is in: the nearest with a `pyproject.toml` or `.git`
-/// (where `migrate` stops looking for the NumPy floor), else `folder`.
-fn project_root(folder: &Path) -> PathBuf {
-    folder
-        .ancestors()
-        .find(|ancestor| {
-            ancestor.join("pyproject.toml").is_file() || ancestor.join(".git").exists()
-        })
-        .unwrap_or(folder)
-        .to_path_buf()
+    )
 }

@@ -4,6 +4,7 @@ mod args;
 mod config;
 mod deps;
 mod finding;
+mod floor_note;
 mod output;
 mod patterns;
 mod progress;
@@ -22,6 +23,7 @@ use migrate_rules::is_known_selector;
 use rayon::prelude::*;
 
 use crate::args::{Args, Command, Mode};
+use crate::floor_note::AssumedFloors;
 use crate::output::{Printer, Summary};
 use crate::progress::Progress;
 use crate::run::FileReport;
@@ -89,6 +91,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .stack_size(WORKER_STACK)
         .build()?;
     let progress = Progress::new(io::stderr().is_terminal());
+    let assumed_floors = AssumedFloors::default();
     // Room for the walk to run ahead: with a short queue the walk blocks on every send once
     // full and each file checked wakes it (a context switch per file, 3% of the CPU).
     let (send, found) = mpsc::sync_channel(1 << 16);
@@ -118,7 +121,13 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 .into_iter()
                 .par_bridge()
                 .map(|(path, rules)| {
-                    let report = run::file(&path, mode, &rules);
+                    let report = assumed_floors.run(
+                        settings,
+                        &path,
+                        (mode, &rules),
+                        || std::fs::read_to_string(&path).ok(),
+                        || run::file(&path, mode, &rules),
+                    );
                     progress.checked();
                     report
                 })
@@ -136,6 +145,10 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     progress.finish();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
+    warn_unreadable_requirements(&settings);
+    for note in assumed_floors.notes(&settings) {
+        eprintln!("{note}");
+    }
     let config_errors = settings.errors();
     let errors: Vec<String> = config_errors
         .iter()
@@ -156,6 +169,14 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &[],
     )?;
     Ok(exit_code(mode, &summary, errors.len(), ExitFlags::of(args)))
+}
+
+/// Files that declare requirements but could not be read for the NumPy floor (which is then
+/// what the others declare): worth knowing, not an error of the files checked.
+fn warn_unreadable_requirements(settings: &Settings) {
+    for unreadable in settings.unreadable_requirements() {
+        eprintln!("warning: {unreadable}; the NumPy floor is worked out without it");
+    }
 }
 
 /// Where the report goes: `-o FILE`, else `default` (and whether that is a terminal).
@@ -277,6 +298,7 @@ pub fn exit_code(mode: Mode, summary: &Summary, other_errors: usize, flags: Exit
 fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCode> {
     let mut bytes = Vec::new();
     io::stdin().read_to_end(&mut bytes)?;
+    let assumed_floors = AssumedFloors::default();
     let path = args
         .stdin_filename
         .clone()
@@ -284,16 +306,30 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
     let excluded = args.stdin_filename.is_some() && settings.is_excluded_explicitly(&path);
     let report = match settings.for_file(&path) {
         _ if excluded => None,
-        Some(rules) => Some(run::guarded(&path, || match std::str::from_utf8(&bytes) {
-            Ok(source) => run::source_text(source, &path, mode, &rules),
-            Err(_) => FileReport {
-                path: path.clone(),
-                error: Some("not valid UTF-8; only UTF-8 sources are supported".to_string()),
-                ..FileReport::default()
+        Some(rules) => Some(assumed_floors.run(
+            settings,
+            &path,
+            (mode, &rules),
+            || Some(std::str::from_utf8(&bytes).ok()?.to_string()),
+            || {
+                run::guarded(&path, || match std::str::from_utf8(&bytes) {
+                    Ok(source) => run::source_text(source, &path, mode, &rules),
+                    Err(_) => FileReport {
+                        path: path.clone(),
+                        error: Some(
+                            "not valid UTF-8; only UTF-8 sources are supported".to_string(),
+                        ),
+                        ..FileReport::default()
+                    },
+                })
             },
-        })),
+        )),
         None => None,
     };
+    warn_unreadable_requirements(settings);
+    for note in assumed_floors.notes(settings) {
+        eprintln!("{note}");
+    }
     let config_errors = settings.errors();
     let mut err = io::stderr().lock();
     for error in &config_errors {

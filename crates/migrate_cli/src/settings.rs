@@ -6,7 +6,7 @@
 //! uses one file for every path, `--isolated` none. Everything is worked out on first use
 //! and cached per folder: a run asks for every folder of a repository.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -65,6 +65,8 @@ pub struct Settings {
     errors: Mutex<BTreeMap<PathBuf, ConfigError>>,
     /// The NumPy floor each folder declares (for files whose floor is not given).
     floors: Mutex<FxHashMap<PathBuf, Version>>,
+    /// The folders whose floor is 2.0 because nothing gives or declares one.
+    assumed: Mutex<BTreeSet<PathBuf>>,
     sets: Mutex<BTreeMap<RuleSetKey, Arc<RuleSet>>>,
 }
 
@@ -103,6 +105,7 @@ impl Settings {
             governing: Mutex::default(),
             errors: Mutex::default(),
             floors: Mutex::default(),
+            assumed: Mutex::default(),
             sets: Mutex::default(),
         })
     }
@@ -127,11 +130,40 @@ impl Settings {
         let config = config.as_deref();
         let floor = self.floor(&absolute, config);
         let codes = self.enabled_codes(&absolute, config);
-        let set = lock(&self.sets)
+        Some(self.rule_set(floor, codes))
+    }
+
+    /// For a file whose NumPy floor was assumed to be 2.0 by [`Settings::for_file`] (nothing
+    /// gives or declares one), its rules on the last NumPy 1.x: the fixes that differ from
+    /// those of its rules need NumPy 2.
+    pub fn rules_on_numpy_1(&self, path: &Path) -> Option<Arc<RuleSet>> {
+        let absolute = absolute(path, &self.cwd);
+        if !lock(&self.assumed).contains(absolute.parent()?) {
+            return None;
+        }
+        let config = self.config_of(&absolute).ok()?;
+        let codes = self.enabled_codes(&absolute, config.as_deref());
+        Some(self.rule_set(Version::LAST_NUMPY_1, codes))
+    }
+
+    fn rule_set(&self, floor: Version, codes: Vec<&'static str>) -> Arc<RuleSet> {
+        lock(&self.sets)
             .entry((floor, codes))
             .or_insert_with_key(|(floor, codes)| Arc::new(self.build(*floor, codes)))
-            .clone();
-        Some(set)
+            .clone()
+    }
+
+    /// `path: why` of each file of requirements whose NumPy requirement could not be read
+    /// (the NumPy floor was worked out without it), the path relative to the current folder.
+    pub fn unreadable_requirements(&self) -> Vec<String> {
+        self.projects
+            .unreadable()
+            .into_iter()
+            .map(|(path, why)| {
+                let shown = path.strip_prefix(&self.cwd).unwrap_or(&path);
+                format!("{}: {why}", shown.display())
+            })
+            .collect()
     }
 
     /// The configuration files that could not be used, in path order.
@@ -209,12 +241,27 @@ impl Settings {
         if let Some(floor) = lock(&self.floors).get(folder) {
             return *floor;
         }
-        let floor = self
-            .projects
-            .declared_min_numpy(folder)
-            .map_or(Version::NUMPY_2, |declared| declared.version);
+        let declared = self.projects.declared_min_numpy(folder);
+        if declared.is_none() {
+            lock(&self.assumed).insert(folder.to_path_buf());
+        }
+        let floor = declared.map_or(Version::NUMPY_2, |declared| declared.version);
         lock(&self.floors).insert(folder.to_path_buf(), floor);
         floor
+    }
+
+    /// The roots of the projects of `files`, as shown relative to the current folder.
+    pub fn project_roots<'p>(&self, files: impl Iterator<Item = &'p Path>) -> BTreeSet<PathBuf> {
+        files
+            .filter_map(|path| {
+                let root = self.projects.root(absolute(path, &self.cwd).parent()?);
+                Some(match root.strip_prefix(&self.cwd) {
+                    Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+                    Ok(relative) => relative.to_path_buf(),
+                    Err(_) => root,
+                })
+            })
+            .collect()
     }
 
     /// The codes that check the file at `path`: the configuration's selection, then the

@@ -16,6 +16,8 @@ use crate::{
 
 /// NumPy 2.0.0, the first release every numpy requirement must allow.
 static NUMPY_2: LazyLock<Version> = LazyLock::new(|| Version::new([2, 0, 0]));
+/// How many requirements that are not ones a file's error names (the first).
+const SHOWN_ERRORS: usize = 3;
 /// What build requirements should say instead.
 const BUILD_AGAINST_NUMPY_2: &str = ">=2.0";
 
@@ -32,11 +34,29 @@ pub enum Syntax<'a> {
     Conda,
 }
 
-/// Whether a requirement is for running or for building.
+/// What a requirement is for. Only runtime requirements (and extras) declare the NumPy the
+/// code runs on; every kind but `Build` is checked the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
+    /// What the package always needs (`[project] dependencies`, `install_requires`).
     Runtime,
+    /// What an extra of it needs (`[project.optional-dependencies]`, `extras_require`).
+    Extra,
+    /// What its developers need: test, docs and dev groups, `[dependency-groups]`.
+    Development,
     Build,
+}
+
+impl Context {
+    /// The context of a group of requirements named `group` (an extra, a Poetry group):
+    /// `Development` when its name says so (`dev`, `test`, `docs`, `lint`...), else `other`.
+    pub fn of_group(group: &str, other: Context) -> Context {
+        if crate::names_development(group) {
+            Context::Development
+        } else {
+            other
+        }
+    }
 }
 
 /// A requirement in a file.
@@ -99,8 +119,12 @@ struct Parsed {
 pub struct Checker<'a> {
     file: &'a str,
     findings: Vec<Finding>,
-    floors: Vec<(usize, String, String)>,
+    /// Where each lower bound of numpy is, its version, the requirement, and whether it holds
+    /// only for some environments or extras.
+    floors: Vec<(usize, String, String, bool)>,
     includes: Vec<String>,
+    /// Requirements that are not requirements, and why: where they start, the message.
+    errors: Vec<(usize, String)>,
 }
 
 impl<'a> Checker<'a> {
@@ -110,6 +134,7 @@ impl<'a> Checker<'a> {
             findings: Vec::new(),
             floors: Vec::new(),
             includes: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -119,6 +144,16 @@ impl<'a> Checker<'a> {
 
     /// Check one requirement.
     pub fn site(&mut self, site: &Site<'_>) {
+        if site.syntax == Syntax::Pep508
+            && let Some(error) = requirement::name_error(site.text)
+        {
+            let text = site.text.trim();
+            self.errors.push((
+                site.offset,
+                format!("`{text}` is not a requirement: {error}"),
+            ));
+            return;
+        }
         let Some(parsed) = parse(site) else {
             return;
         };
@@ -153,13 +188,19 @@ impl<'a> Checker<'a> {
             return;
         }
         if is_numpy {
-            if site.context == Context::Runtime
+            if matches!(site.context, Context::Runtime | Context::Extra)
                 && let Some(lower) = parsed.constraint.lower_bound()
             {
+                let conditional = site.context == Context::Extra
+                    || parsed
+                        .marker
+                        .as_ref()
+                        .is_some_and(|marker| !marker.is_true());
                 self.floors.push((
                     site.offset + parsed.name_range.clone().map_or(0, |r| r.start),
                     lower.to_string(),
                     display.clone(),
+                    conditional,
                 ));
             }
             if !parsed.constraint.excludes_from(&NUMPY_2) {
@@ -322,9 +363,27 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// The findings with their lines and columns, less those a `# noqa` comment silences.
-    pub fn finish(self) -> Analysis {
+    /// The findings with their lines and columns, less those a `# noqa` comment silences; or
+    /// the requirements that are not requirements, by line.
+    pub fn finish(self) -> Result<Analysis, String> {
         let lines = LineIndex::new(self.file);
+        if !self.errors.is_empty() {
+            let mut errors: Vec<String> = self
+                .errors
+                .iter()
+                .take(SHOWN_ERRORS)
+                .map(|(offset, error)| {
+                    format!("line {}: {error}", lines.position(self.file, *offset).0)
+                })
+                .collect();
+            if self.errors.len() > SHOWN_ERRORS {
+                errors.push(format!(
+                    "and {} more such lines",
+                    self.errors.len() - SHOWN_ERRORS
+                ));
+            }
+            return Err(errors.join("; "));
+        }
         let mut findings: Vec<Finding> = self
             .findings
             .into_iter()
@@ -342,21 +401,22 @@ impl<'a> Checker<'a> {
         let floors = self
             .floors
             .into_iter()
-            .map(|(offset, version, requirement)| {
+            .map(|(offset, version, requirement, conditional)| {
                 let (line, column) = lines.position(self.file, offset);
                 Floor {
                     line,
                     column,
                     version,
                     requirement,
+                    conditional,
                 }
             })
             .collect();
-        Analysis {
+        Ok(Analysis {
             findings,
             floors,
             includes: self.includes,
-        }
+        })
     }
 }
 
@@ -502,7 +562,7 @@ mod tests {
     ) -> (Vec<(&'static str, String)>, String) {
         let mut checker = Checker::new(text);
         checker.site(&Site::new(text, 0, syntax, context));
-        let analysis = checker.finish();
+        let analysis = checker.finish().unwrap();
         let edits: Vec<Edit> = analysis
             .findings
             .iter()
@@ -701,7 +761,7 @@ mod tests {
             marker: Some(MarkerTree::from_str("python_full_version < '3.9'").unwrap()),
             how: String::new(),
         });
-        let findings = checker.finish().findings;
+        let findings = checker.finish().unwrap().findings;
         assert_eq!(findings.len(), 2);
         assert!(
             findings
@@ -725,7 +785,7 @@ mod tests {
             Syntax::Pep508,
             Context::Runtime,
         ));
-        let analysis = checker.finish();
+        let analysis = checker.finish().unwrap();
         assert_eq!(
             (analysis.findings[0].line, analysis.findings[0].column),
             (2, 3)
@@ -736,7 +796,8 @@ mod tests {
                 line: 2,
                 column: 3,
                 version: "1.22.4".to_string(),
-                requirement: "numpy>=1.22.4,<2".to_string()
+                requirement: "numpy>=1.22.4,<2".to_string(),
+                conditional: false,
             }]
         );
     }
@@ -752,7 +813,7 @@ mod tests {
             Syntax::Pep508,
             Context::Runtime,
         ));
-        let findings = checker.finish().findings;
+        let findings = checker.finish().unwrap().findings;
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].code, TOO_OLD);
     }

@@ -27,6 +27,7 @@ pub mod table;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::str::FromStr;
 
 /// `NP301` numpy-pin: a `numpy` requirement that excludes NumPy 2 (`numpy<2`, `numpy~=1.24`,
 /// `numpy==1.*`, Poetry's `^1.24`, conda's `numpy=1.26`). Fix: the upper bound goes, the lower
@@ -150,6 +151,40 @@ fn pins_minimum_versions(name: &str) -> bool {
     }) || stem.contains("minver")
 }
 
+/// Whether the name of a file or of a group of requirements says it is for development only
+/// (`requirements-dev.txt`, `requirements_test.txt`, `docs-requirements.txt`, an extra or a
+/// group `test`, `docs`, `lint`): what it needs is not what the package needs to run.
+pub fn names_development(name: &str) -> bool {
+    let stem = name
+        .rsplit_once('.')
+        .filter(|(_, extension)| matches!(*extension, "txt" | "in" | "yml" | "yaml"))
+        .map_or(name, |(stem, _)| stem)
+        .to_ascii_lowercase();
+    stem.split(['-', '_', '.']).any(|word| {
+        matches!(
+            word,
+            "dev"
+                | "develop"
+                | "development"
+                | "test"
+                | "tests"
+                | "testing"
+                | "doc"
+                | "docs"
+                | "documentation"
+                | "lint"
+                | "linting"
+                | "typing"
+                | "mypy"
+                | "ci"
+                | "bench"
+                | "benchmark"
+                | "benchmarks"
+                | "coverage"
+        )
+    })
+}
+
 /// A change of bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
@@ -171,7 +206,7 @@ pub struct Finding {
     pub fix: Option<Edit>,
 }
 
-/// A declared lower bound of `numpy` in runtime requirements.
+/// A declared lower bound of `numpy` in runtime requirements (or those of an extra).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Floor {
     pub line: usize,
@@ -180,6 +215,8 @@ pub struct Floor {
     pub version: String,
     /// The requirement that declares it (`numpy>=1.22.4,<2`).
     pub requirement: String,
+    /// Whether it holds only in some environments (a marker) or with an extra.
+    pub conditional: bool,
 }
 
 /// What one file says.
@@ -189,6 +226,23 @@ pub struct Analysis {
     pub floors: Vec<Floor>,
     /// Files it includes (`-r base.txt`, `-c constraints.txt`), as written.
     pub includes: Vec<String>,
+}
+
+impl Analysis {
+    /// The lowest NumPy the file lets be installed: the highest bound that always holds (the
+    /// bounds of one environment all apply at once), else the lowest of the conditional ones
+    /// (`numpy>=1.21; python_version<'3.12'` and `numpy>=1.26; python_version>='3.12'` support
+    /// 1.21; so do extras `a = ['numpy>=1.21']` and `b = ['numpy>=1.25']`).
+    pub fn numpy_floor(&self) -> Option<&Floor> {
+        let version = |floor: &&Floor| pep508_rs::pep440_rs::Version::from_str(&floor.version).ok();
+        let (conditional, always): (Vec<&Floor>, Vec<&Floor>) =
+            self.floors.iter().partition(|floor| floor.conditional);
+        if always.is_empty() {
+            conditional.into_iter().min_by_key(version)
+        } else {
+            always.into_iter().max_by_key(version)
+        }
+    }
 }
 
 /// A fixed file.
@@ -344,8 +398,49 @@ fn normalize_path(path: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
+#[path = "../../../tests/common/odd_requirements.rs"]
+mod odd_requirements;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every reader, on every odd requirement: an error or a finding, never a panic.
+    #[test]
+    fn odd_requirements_never_panic() {
+        let odd = odd_requirements::odd_requirements();
+        for text in &odd {
+            let outcome = std::panic::catch_unwind(|| {
+                let _ = requirement::requirement(text);
+                let _ = requirement::parse(text);
+                let _ = constraint::pep440(text, 0).map(|constraint| constraint.lower_bound());
+                let _ = constraint::poetry(text).map(|constraint| constraint.lower_bound());
+                let _ = constraint::conda(text, 0).map(|constraint| constraint.lower_bound());
+            });
+            assert!(outcome.is_ok(), "a parser panicked on {text:?}");
+            for (name, file) in odd_requirements::files_holding(std::slice::from_ref(text)) {
+                let Some(kind) = Kind::of(Path::new(name)) else {
+                    continue;
+                };
+                let outcome = std::panic::catch_unwind(|| {
+                    let _ = analyze(kind, &file).map(|analysis| analysis.numpy_floor().cloned());
+                    let _ = fix(kind, &file);
+                });
+                assert!(outcome.is_ok(), "{name} panicked on {text:?}:\n{file}");
+            }
+        }
+        // All at once, as the end-to-end test writes them: the files parse, and those with PEP
+        // 508 strings (not Pipfile's specifiers) name the requirements that are not ones.
+        for (name, file) in odd_requirements::files_holding(&odd) {
+            let Some(kind) = Kind::of(Path::new(name)) else {
+                continue;
+            };
+            match analyze(kind, &file) {
+                Ok(_) => assert_eq!(kind, Kind::Pipfile),
+                Err(error) => assert!(error.contains("is not a requirement"), "{name}: {error}"),
+            }
+        }
+    }
 
     #[test]
     fn kinds_from_names() {
@@ -386,6 +481,32 @@ mod tests {
             Some(Kind::Requirements)
         );
         assert_eq!(Kind::of_named(Path::new("deps.json")), None);
+    }
+
+    #[test]
+    fn development_names() {
+        for name in [
+            "requirements-dev.txt",
+            "requirements_test.txt",
+            "requirements-tests.in",
+            "docs-requirements.txt",
+            "environment-dev.yml",
+            "test",
+            "Docs",
+            "lint",
+        ] {
+            assert!(names_development(name), "{name}");
+        }
+        for name in [
+            "requirements.txt",
+            "requirements-min.txt",
+            "requirements-devices.txt",
+            "environment.yml",
+            "plot",
+            "all",
+        ] {
+            assert!(!names_development(name), "{name}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Pep508 {
 
 /// Parse `text` as a PEP 508 requirement. `None` if it is not one, or names a URL.
 pub fn parse(text: &str) -> Option<Pep508> {
-    let requirement = Requirement::<VerbatimUrl>::from_str(text).ok()?;
+    let requirement = requirement(text).ok()?;
     let specifiers = match &requirement.version_or_url {
         None => 0,
         Some(VersionOrUrl::VersionSpecifier(specifiers)) => specifiers.len(),
@@ -67,6 +67,47 @@ pub fn parse(text: &str) -> Option<Pep508> {
     })
 }
 
+/// `text` as a PEP 508 requirement, or why it is not one. `pep508_rs` 0.9 panics on a name or
+/// an extra that ends in `-`, `.` or `_` when something follows it (`numpy-<2`, `a[x-]`), so
+/// those are refused here before it sees them.
+pub fn requirement(text: &str) -> Result<Requirement<VerbatimUrl>, String> {
+    if let Some(error) = name_error(text) {
+        return Err(error);
+    }
+    Requirement::<VerbatimUrl>::from_str(text).map_err(|error| error.message.to_string())
+}
+
+/// Why the name or an extra of `text` is not a PEP 508 name when it ends in `-`, `.` or `_`
+/// (`x-`, `x.`, `x_`). What does not start like a name (a path, a URL) is left to the parser.
+pub(crate) fn name_error(text: &str) -> Option<String> {
+    let (name, ends_badly) = leading_name(text);
+    if ends_badly {
+        return Some(format!(
+            "`{name}` is not a package name: a name ends with a letter or a digit"
+        ));
+    }
+    let after_name = &text.trim_start()[name.len()..];
+    let extras = after_name.trim_start().strip_prefix('[')?;
+    let extras = extras.split(']').next().unwrap_or(extras);
+    extras.split(',').find_map(|extra| {
+        let (extra, ends_badly) = leading_name(extra);
+        ends_badly.then(|| {
+            format!("`{extra}` is not the name of an extra: a name ends with a letter or a digit")
+        })
+    })
+}
+
+/// The name `text` starts with (after whitespace), and whether it starts like a name but ends
+/// in punctuation.
+fn leading_name(text: &str) -> (&str, bool) {
+    let text = text.trim_start();
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    let name = &text[..text.find(|c| !is_name_char(c)).unwrap_or(text.len())];
+    let ends_badly =
+        name.starts_with(|c: char| c.is_ascii_alphanumeric()) && name.ends_with(['-', '_', '.']);
+    (name, ends_badly)
+}
+
 /// Whether `marker` can only hold on Python 3.8 or older, where no NumPy 2 exists: such a
 /// requirement needs no change.
 pub fn only_before_numpy_2_pythons(marker: &MarkerTree) -> bool {
@@ -99,6 +140,32 @@ mod tests {
         assert!(parse("numpy @ https://example.org/numpy.whl").is_none());
         assert!(parse("numpy <<2").is_none());
         assert!(parse("-r other.txt").is_none());
+    }
+
+    #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        for text in [
+            "numpy-<2",
+            "x-==1",
+            "matplo-[x]",
+            "a-@ https://x",
+            "a_",
+            "b. >=1",
+        ] {
+            let error = requirement(text).unwrap_err();
+            assert!(error.contains("is not a package name"), "{text}: {error}");
+            assert!(parse(text).is_none());
+        }
+        for text in ["numpy[x-]", "numpy[a, b.]>=1", "numpy [ c_ ]"] {
+            let error = requirement(text).unwrap_err();
+            assert!(
+                error.contains("not the name of an extra"),
+                "{text}: {error}"
+            );
+        }
+        assert_eq!(name_error("./vendored/pkg"), None);
+        assert_eq!(name_error("numpy[x]>=1.2"), None);
+        assert!(requirement("numpy-base>=1").is_ok());
     }
 
     #[test]

@@ -1,16 +1,17 @@
-//! The oldest NumPy a project supports, as it declares it: the lower bound of `numpy` in
-//! `[project] dependencies` of its `pyproject.toml` (else in its optional dependencies, where
-//! a package that works without NumPy declares it), in `install_requires` of its `setup.cfg`
-//! or of the `setup(...)` call of its `setup.py` (a literal list), or in its
-//! `requirements*.txt`.
+//! The oldest NumPy a project supports, as it declares it: the lowest NumPy its runtime
+//! requirements let be installed, over every file that declares them (`[project]` dependencies
+//! and extras, and Poetry's, in `pyproject.toml`; `install_requires` and `extras_require` of
+//! `setup.cfg`; the literal `install_requires` of `setup.py`; `requirements*.txt`;
+//! `environment*.yml`), and over markers. Build requirements do not count, nor what is for
+//! development (`requirements-dev.txt`, `requirements-test.txt`, test, docs and dev extras
+//! and groups): those may ask for a newer NumPy than the package runs on. What the files
+//! say is read by `migrate_deps`, which also checks them.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use pep508_rs::pep440_rs::Operator;
-use pep508_rs::{Requirement, VersionOrUrl};
+use migrate_deps::{Kind, names_development};
 use rustc_hash::FxHashMap;
 
 use crate::version::Version;
@@ -43,6 +44,9 @@ struct Folder {
     /// A project's root (`pyproject.toml`, `setup.cfg`, `setup.py`) or a repository's
     /// (`.git`): the search stops here.
     is_root: bool,
+    /// The files whose requirements could not be read, and why: the floor is what the others
+    /// declare.
+    unreadable: Vec<(PathBuf, String)>,
 }
 
 impl Projects {
@@ -54,6 +58,28 @@ impl Projects {
             }
         }
         None
+    }
+
+    /// The root of the project `dir` is in: the folder where the search for its floor stops
+    /// (see [`declared_min_numpy`]), or `dir` when none of its parents is one.
+    pub fn root(&self, dir: &Path) -> PathBuf {
+        dir.ancestors()
+            .find(|folder| self.folder(folder).is_root)
+            .unwrap_or(dir)
+            .to_path_buf()
+    }
+
+    /// The files read so far that could not tell their NumPy requirement, and why (`line 1:
+    /// ...`), in path order, each once.
+    pub fn unreadable(&self) -> Vec<(PathBuf, String)> {
+        let mut unreadable: Vec<(PathBuf, String)> = self
+            .lock()
+            .values()
+            .flat_map(|folder| folder.unreadable.iter().cloned())
+            .collect();
+        unreadable.sort_unstable();
+        unreadable.dedup();
+        unreadable
     }
 
     fn folder(&self, folder: &Path) -> Arc<Folder> {
@@ -73,6 +99,56 @@ impl Projects {
     }
 }
 
+/// How a file in a project declares runtime requirements, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Declaration {
+    /// A file `migrate deps` reads.
+    Deps(Kind),
+    /// `setup.py`: the literal `install_requires` of its `setup(...)` call.
+    SetupPy,
+}
+
+impl Declaration {
+    fn of(name: &str) -> Option<Self> {
+        let kind = match name {
+            "pyproject.toml" => Kind::Pyproject,
+            "setup.cfg" => Kind::SetupCfg,
+            "setup.py" => return Some(Declaration::SetupPy),
+            _ if names_development(name) => return None,
+            _ if name.starts_with("requirements") && name.ends_with(".txt") => Kind::Requirements,
+            _ if name.starts_with("environment")
+                && (name.ends_with(".yml") || name.ends_with(".yaml")) =>
+            {
+                Kind::Conda
+            }
+            _ => return None,
+        };
+        Some(Declaration::Deps(kind))
+    }
+
+    /// Whether it is the package's metadata (rather than an environment's requirements).
+    fn is_metadata(self) -> bool {
+        matches!(
+            self,
+            Declaration::SetupPy | Declaration::Deps(Kind::Pyproject | Kind::SetupCfg)
+        )
+    }
+
+    /// The lowest NumPy `text` lets be installed, or why its requirements cannot be read.
+    fn floor(self, text: &str) -> Result<Option<Version>, String> {
+        let analysis = match self {
+            Declaration::Deps(kind) => migrate_deps::analyze(kind, text)?,
+            // One requirement a string, as a requirements file has one a line.
+            Declaration::SetupPy => {
+                migrate_deps::analyze(Kind::Requirements, &setup_py_requirements(text).join("\n"))?
+            }
+        };
+        Ok(analysis
+            .numpy_floor()
+            .and_then(|floor| floor.version.parse().ok()))
+    }
+}
+
 impl Folder {
     /// What the folder's files say, from one listing of it (rather than a probe per name).
     fn read(folder: &Path) -> Self {
@@ -82,30 +158,42 @@ impl Folder {
             .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
             .collect();
         names.sort_unstable();
-        let has = |name: &str| names.iter().any(|listed| listed == name);
-        let read = |name: &str, floor: fn(&str) -> Option<Version>| {
+        let is_root = names.iter().any(|name| {
+            matches!(
+                name.as_str(),
+                ".git" | "pyproject.toml" | "setup.cfg" | "setup.py"
+            )
+        });
+        let mut declared: Option<DeclaredFloor> = None;
+        let mut unreadable = Vec::new();
+        let mut declarations: Vec<(&String, Declaration)> = names
+            .iter()
+            .filter_map(|name| Some((name, Declaration::of(name)?)))
+            .collect();
+        // Of equal floors, the one of the package's own metadata is shown.
+        declarations.sort_by_key(|(name, declaration)| (!declaration.is_metadata(), *name));
+        for (name, declaration) in declarations {
             let file = folder.join(name);
-            let version = floor(&read_project_file(&file)?)?;
-            Some(DeclaredFloor { version, file })
-        };
-        let project_files = [
-            (
-                "pyproject.toml",
-                pyproject_floor as fn(&str) -> Option<Version>,
-            ),
-            ("setup.cfg", setup_cfg_floor),
-            ("setup.py", setup_py_floor),
-        ];
-        let is_root = has(".git") || project_files.iter().any(|(name, _)| has(name));
-        let requirements = names
-            .iter()
-            .filter(|name| name.starts_with("requirements") && name.ends_with(".txt"));
-        let declared = project_files
-            .iter()
-            .filter(|(name, _)| has(name))
-            .find_map(|&(name, floor)| read(name, floor))
-            .or_else(|| requirements_floor(folder, requirements));
-        Self { declared, is_root }
+            let Some(text) = read_project_file(&file) else {
+                continue;
+            };
+            match declaration.floor(&text) {
+                Ok(Some(version))
+                    if declared
+                        .as_ref()
+                        .is_none_or(|lowest| version < lowest.version) =>
+                {
+                    declared = Some(DeclaredFloor { version, file });
+                }
+                Ok(_) => {}
+                Err(error) => unreadable.push((file, error)),
+            }
+        }
+        Self {
+            declared,
+            is_root,
+            unreadable,
+        }
     }
 }
 
@@ -122,82 +210,14 @@ fn read_project_file(file: &Path) -> Option<String> {
     fs::read_to_string(file).ok()
 }
 
-fn pyproject_floor(text: &str) -> Option<Version> {
-    let document: toml::Table = toml::from_str(text).ok()?;
-    let project = document.get("project")?;
-    let floor = |requirements: &toml::Value| {
-        requirements
-            .as_array()?
-            .iter()
-            .filter_map(|dependency| numpy_floor(dependency.as_str()?))
-            .max()
-    };
-    project.get("dependencies").and_then(floor).or_else(|| {
-        // Each extra that needs NumPy must run on its floor: the lowest of them.
-        let extras = project.get("optional-dependencies")?.as_table()?;
-        extras.values().filter_map(floor).min()
-    })
-}
-
-/// The floor the first of the requirements files `names` (sorted) in `folder` declares.
-fn requirements_floor<'a>(
-    folder: &Path,
-    names: impl Iterator<Item = &'a String>,
-) -> Option<DeclaredFloor> {
-    names.map(|name| folder.join(name)).find_map(|file| {
-        let text = read_project_file(&file)?;
-        let version = text
-            .lines()
-            .map(|line| line.split(" #").next().unwrap_or(line).trim())
-            .filter(|line| !line.is_empty() && !line.starts_with(['#', '-']))
-            .filter_map(numpy_floor)
-            .max()?;
-        Some(DeclaredFloor { version, file })
-    })
-}
-
-/// `install_requires` of `[options]` in a `setup.cfg` (configparser's syntax: `=` or `:`,
-/// the value continued on indented lines).
-fn setup_cfg_floor(text: &str) -> Option<Version> {
-    let mut section = "";
-    let mut in_value = false;
-    let mut requirements = Vec::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            if in_value {
-                requirements.push(trimmed);
-            }
-            continue;
-        }
-        in_value = false;
-        if let Some(name) = trimmed
-            .strip_prefix('[')
-            .and_then(|rest| rest.strip_suffix(']'))
-        {
-            section = name.trim();
-            continue;
-        }
-        let Some((key, value)) = trimmed.split_once(['=', ':']) else {
-            continue;
-        };
-        if section == "options" && key.trim() == "install_requires" {
-            in_value = true;
-            requirements.push(value.trim());
-        }
-    }
-    requirements.into_iter().filter_map(numpy_floor).max()
-}
-
-/// `install_requires` of the `setup(...)` call in a `setup.py`: a literal list or tuple of
+/// The requirements of `install_requires` of the `setup(...)` call in a `setup.py`: a literal list or tuple of
 /// strings, given in the call or bound to a name at the top level. Computed lists are not
 /// read.
-fn setup_py_floor(text: &str) -> Option<Version> {
+fn setup_py_requirements(text: &str) -> Vec<String> {
     use migrate_engine::ast::{Expr, Stmt};
-    let parsed = migrate_engine::parser::parse_module(text).ok()?;
+    let Ok(parsed) = migrate_engine::parser::parse_module(text) else {
+        return Vec::new();
+    };
     let body = &parsed.syntax().body;
     let top_level_value = |name: &str| {
         body.iter().rev().find_map(|stmt| match stmt {
@@ -225,13 +245,13 @@ fn setup_py_floor(text: &str) -> Option<Version> {
     body.iter()
         .filter_map(|stmt| {
             let call = match stmt {
-                Stmt::Expr(expr) => expr.value.as_call_expr()?,
+                Stmt::Expr(expr) => expr.value.as_call_expr(),
                 Stmt::If(if_stmt) => if_stmt
                     .body
                     .iter()
-                    .find_map(|inner| inner.as_expr_stmt()?.value.as_call_expr())?,
-                _ => return None,
-            };
+                    .find_map(|inner| inner.as_expr_stmt()?.value.as_call_expr()),
+                _ => None,
+            }?;
             let is_setup = match &*call.func {
                 Expr::Name(name) => name.id.as_str() == "setup",
                 Expr::Attribute(attribute) => attribute.attr.as_str() == "setup",
@@ -246,75 +266,51 @@ fn setup_py_floor(text: &str) -> Option<Version> {
                 Expr::Name(name) => top_level_value(name.id.as_str())?,
                 other => other,
             };
-            strings(list)
-                .iter()
-                .filter_map(|requirement| numpy_floor(requirement))
-                .max()
+            Some(strings(list))
         })
-        .max()
+        .flatten()
+        .collect()
 }
 
-/// The lower bound that `requirement` puts on numpy, if it is about numpy and has one.
-fn numpy_floor(requirement: &str) -> Option<Version> {
-    let requirement = Requirement::<pep508_rs::VerbatimUrl>::from_str(requirement).ok()?;
-    if requirement.name.as_ref() != "numpy" {
-        return None;
-    }
-    let Some(VersionOrUrl::VersionSpecifier(specifiers)) = requirement.version_or_url else {
-        return None;
-    };
-    specifiers
-        .iter()
-        .filter(|specifier| {
-            matches!(
-                specifier.operator(),
-                Operator::GreaterThanEqual
-                    | Operator::GreaterThan
-                    | Operator::TildeEqual
-                    | Operator::Equal
-                    | Operator::EqualStar
-                    | Operator::ExactEqual
-            )
-        })
-        .map(|specifier| {
-            let release = specifier.version().release();
-            let part = |index: usize| {
-                release
-                    .get(index)
-                    .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX))
-            };
-            Version::new(part(0), part(1))
-        })
-        .max()
-}
+#[cfg(test)]
+#[path = "../../../tests/common/odd_requirements.rs"]
+mod odd_requirements;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Every file the floor is read from (`setup.py` included), on every odd requirement: a
+    /// floor, none or an error, never a panic.
     #[test]
-    fn lower_bounds_of_numpy() {
-        assert_eq!(numpy_floor("numpy>=1.22,<2"), Some(Version::new(1, 22)));
-        assert_eq!(numpy_floor("numpy ~= 1.24.3"), Some(Version::new(1, 24)));
-        assert_eq!(numpy_floor("numpy==1.26.*"), Some(Version::new(1, 26)));
-        assert_eq!(
-            numpy_floor("NumPy>1.21; python_version>'3.8'"),
-            Some(Version::new(1, 21))
-        );
-        assert_eq!(numpy_floor("numpy<2"), None);
-        assert_eq!(numpy_floor("numpydoc>=1.5"), None);
-        assert_eq!(numpy_floor("numpy"), None);
+    fn odd_requirements_never_panic() {
+        for text in odd_requirements::odd_requirements() {
+            for (name, file) in odd_requirements::files_holding(std::slice::from_ref(&text)) {
+                let Some(declaration) = Declaration::of(name) else {
+                    continue;
+                };
+                let outcome = std::panic::catch_unwind(|| declaration.floor(&file));
+                assert!(outcome.is_ok(), "{name} panicked on {text:?}:\n{file}");
+            }
+        }
+    }
+
+    fn floor(name: &str, text: &str) -> Option<Version> {
+        Declaration::of(name).unwrap().floor(text).unwrap()
     }
 
     #[test]
     fn optional_numpy_declares_the_floor_in_its_extras() {
         let pyproject = "[project]\nname = 'pint'\ndependencies = ['appdirs']\n\
             [project.optional-dependencies]\nnumpy = ['numpy >= 1.19.5']\n\
-            test = ['pytest', 'numpy>=1.23']\nxarray = ['xarray']\n";
-        assert_eq!(pyproject_floor(pyproject), Some(Version::new(1, 19)));
+            test = ['pytest', 'numpy>=1.18']\nxarray = ['xarray']\n";
+        assert_eq!(
+            floor("pyproject.toml", pyproject),
+            Some(Version::new(1, 19))
+        );
         let required = "[project]\ndependencies = ['numpy>=1.25']\n\
             [project.optional-dependencies]\nold = ['numpy>=1.20']\n";
-        assert_eq!(pyproject_floor(required), Some(Version::new(1, 25)));
+        assert_eq!(floor("pyproject.toml", required), Some(Version::new(1, 25)));
     }
 
     #[test]
@@ -322,21 +318,67 @@ mod tests {
         let cfg = "[metadata]\nname = x\n[options]\ninstall_requires =\n    six\n    \
             # the floor\n    numpy >= 1.19; python_version>'3'\nzip_safe: false\n\
             [options.extras_require]\nall = numpy>=1.25\n";
-        assert_eq!(setup_cfg_floor(cfg), Some(Version::new(1, 19)));
+        assert_eq!(floor("setup.cfg", cfg), Some(Version::new(1, 19)));
         assert_eq!(
-            setup_cfg_floor("[options]\ninstall_requires = numpy\n"),
+            floor("setup.cfg", "[options]\ninstall_requires = numpy\n"),
             None
         );
         let inline = "from setuptools import setup\nsetup(\n    name='patsy',\n    \
             install_requires=[\n        'six',\n        # comment\n        \"numpy >= 1.4\",\n    ],\n)\n";
-        assert_eq!(setup_py_floor(inline), Some(Version::new(1, 4)));
+        assert_eq!(floor("setup.py", inline), Some(Version::new(1, 4)));
         let named = "import setuptools\nREQUIRES = ('numpy>=1.21', 'scipy')\n\
             if __name__ == '__main__':\n    setuptools.setup(install_requires=REQUIRES)\n";
-        assert_eq!(setup_py_floor(named), Some(Version::new(1, 21)));
+        assert_eq!(floor("setup.py", named), Some(Version::new(1, 21)));
         let computed =
             "from setuptools import setup\nsetup(install_requires=open('r.txt').read().split())\n";
-        assert_eq!(setup_py_floor(computed), None);
-        assert_eq!(setup_py_floor("setup(install_requires=[\n"), None);
+        assert_eq!(floor("setup.py", computed), None);
+        assert_eq!(floor("setup.py", "setup(install_requires=[\n"), None);
+        // Build requirements do not count.
+        let build = "from setuptools import setup\n\
+            setup(setup_requires=['numpy>=1.17'], install_requires=['numpy>=1.22'])\n";
+        assert_eq!(floor("setup.py", build), Some(Version::new(1, 22)));
+    }
+
+    #[test]
+    fn development_files_do_not_declare_it() {
+        for name in [
+            "requirements-dev.txt",
+            "requirements_test.txt",
+            "environment-docs.yml",
+        ] {
+            assert_eq!(Declaration::of(name), None, "{name}");
+        }
+        assert_eq!(
+            Declaration::of("requirements-min.txt"),
+            Some(Declaration::Deps(Kind::Requirements))
+        );
+        assert_eq!(
+            Declaration::of("environment.yml"),
+            Some(Declaration::Deps(Kind::Conda))
+        );
+    }
+
+    #[test]
+    fn a_requirement_that_is_not_one_leaves_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("requirements.txt"), "numpy-<2\n").unwrap();
+        fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\ndependencies = ['numpy>=1.23']\n",
+        )
+        .unwrap();
+        let projects = Projects::default();
+        let found = projects.declared_min_numpy(dir.path()).unwrap();
+        assert_eq!(found.version, Version::new(1, 23));
+        let unreadable = projects.unreadable();
+        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
+        assert_eq!(unreadable[0].0, dir.path().join("requirements.txt"));
+        assert!(
+            unreadable[0]
+                .1
+                .starts_with("line 1: `numpy-<2` is not a requirement"),
+            "{unreadable:?}"
+        );
     }
 
     #[cfg(unix)]
@@ -373,17 +415,24 @@ mod tests {
         let found = declared_min_numpy(&package).unwrap();
         assert_eq!(found.version, Version::new(1, 23));
         assert_eq!(found.file, root.path().join("pyproject.toml"));
+        assert_eq!(Projects::default().root(&package), root.path());
 
+        // The lowest over the files; a development file does not count.
         let other = tempfile::tempdir().unwrap();
         fs::create_dir(other.path().join(".git")).unwrap();
         fs::write(
-            other.path().join("requirements-dev.txt"),
+            other.path().join("requirements.txt"),
             "-r base.txt\nnumpy>=1.25 # floor\n",
         )
         .unwrap();
-        assert_eq!(
-            declared_min_numpy(other.path()).unwrap().version,
-            Version::new(1, 25)
-        );
+        fs::write(
+            other.path().join("environment.yml"),
+            "dependencies:\n  - numpy>=1.24\n",
+        )
+        .unwrap();
+        fs::write(other.path().join("requirements-dev.txt"), "numpy>=1.20\n").unwrap();
+        let found = declared_min_numpy(other.path()).unwrap();
+        assert_eq!(found.version, Version::new(1, 24));
+        assert_eq!(found.file, other.path().join("environment.yml"));
     }
 }

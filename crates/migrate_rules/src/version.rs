@@ -18,6 +18,9 @@ impl Version {
 
     /// NumPy 2.0, the floor assumed when a project declares none.
     pub const NUMPY_2: Version = Version::new(2, 0);
+
+    /// NumPy 1.26, the last release before 2.0.
+    pub const LAST_NUMPY_1: Version = Version::new(1, 26);
 }
 
 impl FromStr for Version {

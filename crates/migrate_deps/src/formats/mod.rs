@@ -26,7 +26,7 @@ pub fn analyze(kind: Kind, text: &str) -> Result<Analysis, String> {
         Kind::Conda => conda::environment(body, bom, &mut checker)?,
         Kind::PipfileLock => pipfile_lock::pipfile_lock(body, bom, &mut checker)?,
     }
-    Ok(checker.finish())
+    checker.finish()
 }
 
 /// `line:column CODE` of each finding, ` *` marking the fixable ones: what the tests of the

@@ -49,9 +49,9 @@ pub fn setup_cfg(text: &str, base: usize, checker: &mut Checker<'_>) -> Result<(
         };
         let key = line[..delimiter].trim().to_ascii_lowercase();
         let context = match (section.as_str(), key.as_str()) {
-            ("options", "install_requires" | "tests_require") | ("options.extras_require", _) => {
-                Some(Context::Runtime)
-            }
+            ("options", "install_requires") => Some(Context::Runtime),
+            ("options", "tests_require") => Some(Context::Development),
+            ("options.extras_require", extra) => Some(Context::of_group(extra, Context::Extra)),
             ("options", "setup_requires") => Some(Context::Build),
             _ => None,
         };

@@ -64,13 +64,21 @@ fn requirement_array(
     }
 }
 
-/// Each array of a table of arrays (`[project.optional-dependencies]`, `[dependency-groups]`).
-fn requirement_arrays(raw: &str, item: Option<&Item>, base: usize, checker: &mut Checker<'_>) {
+/// Each array of a table of arrays (`[project.optional-dependencies]`, `[dependency-groups]`),
+/// in `context` unless the array's name says it is for development.
+fn requirement_arrays(
+    raw: &str,
+    item: Option<&Item>,
+    base: usize,
+    context: Context,
+    checker: &mut Checker<'_>,
+) {
     let Some(table) = item.and_then(Item::as_table_like) else {
         return;
     };
-    for (_, array) in table.iter() {
-        requirement_array(raw, Some(array), base, Context::Runtime, checker);
+    for (name, array) in table.iter() {
+        let context = Context::of_group(name, context);
+        requirement_array(raw, Some(array), base, context, checker);
     }
 }
 
@@ -90,6 +98,7 @@ pub fn pyproject(raw: &str, base: usize, checker: &mut Checker<'_>) -> Result<()
         raw,
         project.and_then(|p| p.get("optional-dependencies")),
         base,
+        Context::Extra,
         checker,
     );
     requirement_array(
@@ -99,7 +108,13 @@ pub fn pyproject(raw: &str, base: usize, checker: &mut Checker<'_>) -> Result<()
         Context::Build,
         checker,
     );
-    requirement_arrays(raw, root.get("dependency-groups"), base, checker);
+    requirement_arrays(
+        raw,
+        root.get("dependency-groups"),
+        base,
+        Context::Development,
+        checker,
+    );
 
     let tool = root.get("tool");
     if let Some(uv) = tool.and_then(|t| t.get("uv")) {
@@ -108,7 +123,7 @@ pub fn pyproject(raw: &str, base: usize, checker: &mut Checker<'_>) -> Result<()
             "constraint-dependencies",
             "override-dependencies",
         ] {
-            requirement_array(raw, uv.get(key), base, Context::Runtime, checker);
+            requirement_array(raw, uv.get(key), base, Context::Development, checker);
         }
         requirement_array(
             raw,
@@ -123,15 +138,21 @@ pub fn pyproject(raw: &str, base: usize, checker: &mut Checker<'_>) -> Result<()
         tool.and_then(|t| t.get("pdm"))
             .and_then(|p| p.get("dev-dependencies")),
         base,
+        Context::Development,
         checker,
     );
 
     if let Some(poetry) = tool.and_then(|t| t.get("poetry")) {
-        poetry_dependencies(raw, poetry.get("dependencies"), base, checker);
-        poetry_dependencies(raw, poetry.get("dev-dependencies"), base, checker);
+        let dependencies = poetry.get("dependencies");
+        poetry_dependencies(raw, dependencies, base, Context::Runtime, checker);
+        let development = poetry.get("dev-dependencies");
+        poetry_dependencies(raw, development, base, Context::Development, checker);
+        // Poetry's groups (`[tool.poetry.group.docs]`) are all for development: extras are
+        // optional dependencies of the main group.
         if let Some(groups) = poetry.get("group").and_then(Item::as_table_like) {
             for (_, group) in groups.iter() {
-                poetry_dependencies(raw, group.get("dependencies"), base, checker);
+                let dependencies = group.get("dependencies");
+                poetry_dependencies(raw, dependencies, base, Context::Development, checker);
             }
         }
     }
@@ -140,7 +161,13 @@ pub fn pyproject(raw: &str, base: usize, checker: &mut Checker<'_>) -> Result<()
 
 /// A Poetry dependency table: `numpy = "^1.24"`, `numpy = { version = "^1.24", ... }`, or an
 /// array of such tables (one per environment).
-fn poetry_dependencies(raw: &str, item: Option<&Item>, base: usize, checker: &mut Checker<'_>) {
+fn poetry_dependencies(
+    raw: &str,
+    item: Option<&Item>,
+    base: usize,
+    context: Context,
+    checker: &mut Checker<'_>,
+) {
     let Some(table) = item.and_then(Item::as_table_like) else {
         return;
     };
@@ -149,8 +176,12 @@ fn poetry_dependencies(raw: &str, item: Option<&Item>, base: usize, checker: &mu
             continue;
         }
         let syntax = Syntax::Poetry { name };
+        let context = match dependency.get("optional").and_then(Item::as_bool) {
+            Some(true) if context == Context::Runtime => Context::Extra,
+            _ => context,
+        };
         for value in version_values(dependency) {
-            if let Some(site) = string_site(raw, value, base, syntax, Context::Runtime) {
+            if let Some(site) = string_site(raw, value, base, syntax, context) {
                 checker.site(&site);
             }
         }
@@ -268,6 +299,33 @@ pub fn lock(kind: Kind, raw: &str, base: usize, checker: &mut Checker<'_>) -> Re
 #[cfg(test)]
 mod tests {
     use crate::{Kind, analyze, fix};
+
+    #[test]
+    fn the_numpy_floor_is_the_lowest_a_runtime_declaration_allows() {
+        let floor = |text: &str| {
+            crate::analyze(Kind::Pyproject, text)
+                .unwrap()
+                .numpy_floor()
+                .map(|floor| floor.version.clone())
+        };
+        let by_python = "[project]\ndependencies = [\"numpy>=1.21; python_version<'3.12'\", \
+            \"numpy>=1.26; python_version>='3.12'\"]\n";
+        assert_eq!(floor(by_python).as_deref(), Some("1.21"));
+        let always = "[project]\ndependencies = ['numpy>=1.22', 'numpy>=1.23', \
+            \"numpy>=1.20; python_version<'3.10'\"]\n";
+        assert_eq!(floor(always).as_deref(), Some("1.23"));
+        // Extras are alternatives; test, docs and dev groups, and build requirements, do not
+        // count.
+        let extras = "[project]\ndependencies = ['scipy']\n\
+            [project.optional-dependencies]\nfast = ['numpy>=1.24']\nplot = ['numpy>=1.22']\n\
+            test = ['numpy>=1.19']\n[dependency-groups]\ndev = ['numpy>=1.18']\n\
+            [build-system]\nrequires = ['numpy>=1.17']\n";
+        assert_eq!(floor(extras).as_deref(), Some("1.22"));
+        let poetry = "[tool.poetry.dependencies]\npython = '^3.9'\nnumpy = '^1.23'\n\
+            [tool.poetry.group.dev.dependencies]\nnumpy = '^1.20'\n";
+        assert_eq!(floor(poetry).as_deref(), Some("1.23"));
+        assert_eq!(floor("[project]\ndependencies = ['numpy<2']\n"), None);
+    }
 
     const PYPROJECT: &str = r#"[build-system]
 requires = [
