@@ -1,5 +1,7 @@
 //! Building the rules' [`Triggers`](migrate_engine::prefilter::Triggers).
 
+use std::cell::RefCell;
+
 use migrate_engine::prefilter::{
     Anchor, Atom, Inside, is_identifier_byte, skip_blanks, word_starts,
 };
@@ -11,6 +13,9 @@ pub const MAX_OCCURRENCES: usize = 256;
 /// How many distinct converted names [`converts_name_assigned_from`] reads the assignments
 /// of (each a scan of the text) before letting a file through.
 const MAX_NAMES: usize = 32;
+
+/// How many assignments of one name to another [`converts_name_assigned_from`] follows.
+const MAX_NAME_STEPS: usize = 4;
 
 /// How far after `float(` a bare name argument may end (blanks and line breaks included).
 const MAX_ARGUMENT_BYTES: usize = 256;
@@ -69,7 +74,7 @@ pub fn converts_name_assigned_from(
             aliases
         })
     };
-    let judged: std::cell::RefCell<Vec<(&str, bool)>> = std::cell::RefCell::default();
+    let judged = RefCell::default();
     starts.iter().any(|&start| {
         let name_end = identifier_end(bytes, start);
         let open = skip_blanks(bytes, name_end, true);
@@ -86,20 +91,78 @@ pub fn converts_name_assigned_from(
             return true;
         }
         let argument = inside.trim_matches(|c: char| c.is_whitespace() || c == ',');
-        if argument.is_empty() || !argument.bytes().all(is_identifier_byte) {
-            return false;
-        }
-        // Each name's assignments are read once (a linear scan), for a bounded number of names.
-        if let Some((_, holds)) = judged.borrow().iter().find(|(name, _)| *name == argument) {
-            return *holds;
-        }
-        if judged.borrow().len() >= MAX_NAMES {
-            return true;
-        }
-        let holds = assigned_values(source, argument).any(|value| may_hold(value, aliases()));
-        judged.borrow_mut().push((argument, holds));
-        holds
+        !argument.is_empty()
+            && argument.bytes().all(is_identifier_byte)
+            && assigned_may_hold(source, argument, 0, &judged, &|value| {
+                may_hold(value, aliases())
+            })
     })
+}
+
+/// Whether `name` may be assigned a value for which `may_hold` says `true`, following the
+/// names it is assigned (`x = y`) a few steps. Each name's assignments are read once (a scan
+/// of the text, recorded in `judged`), for a bounded number of names.
+fn assigned_may_hold<'s>(
+    source: &'s str,
+    name: &'s str,
+    depth: usize,
+    judged: &RefCell<Vec<(&'s str, bool)>>,
+    may_hold: &dyn Fn(&str) -> bool,
+) -> bool {
+    if let Some((_, holds)) = judged.borrow().iter().find(|(known, _)| *known == name) {
+        return *holds;
+    }
+    if judged.borrow().len() >= MAX_NAMES || depth > MAX_NAME_STEPS {
+        return true;
+    }
+    // Until known (a cycle `x = y; y = x` comes back here), the name may hold one.
+    judged.borrow_mut().push((name, true));
+    let holds = assigned_values(source, name).any(|value| {
+        let value = first_item(value).trim();
+        if is_plain_name(value) {
+            assigned_may_hold(source, value, depth + 1, judged, may_hold)
+        } else {
+            may_hold(value)
+        }
+    });
+    if let Some(entry) = judged
+        .borrow_mut()
+        .iter_mut()
+        .find(|(known, _)| *known == name)
+    {
+        entry.1 = holds;
+    }
+    holds
+}
+
+/// A name, not a number or a constant (`x`, not `9` or `None`).
+fn is_plain_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text.bytes().all(is_identifier_byte)
+        && !matches!(text, "None" | "True" | "False")
+}
+
+/// The text up to its first comma outside brackets and strings: the value of a parameter's
+/// default (`y='linear', copy=True,` of a signature), the first item of a tuple. Unchanged
+/// where a string does not end on the line.
+fn first_item(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => return &text[..at],
+            quote @ (b'"' | b'\'') => match memchr::memchr(quote, &bytes[at + 1..]) {
+                Some(length) => at += length + 1,
+                None => return text,
+            },
+            _ => {}
+        }
+        at += 1;
+    }
+    text
 }
 
 /// The name an import gives what ends at `end` (`w` of `where as w`), if `as` follows.
@@ -148,7 +211,16 @@ fn assigned_values<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = &
                 && !(i > 0 && matches!(line[i - 1], b'=' | b'<' | b'>' | b'!'))
         })?;
         let target = &line[..equals];
-        let is_target = line_start + equals > end
+        // `f(name=...)`, `def f(name=...)`: a keyword argument or a default, no assignment.
+        let open_before = {
+            let before = &line[..at - line_start];
+            before.iter().filter(|&&b| b == b'(').count()
+                > before.iter().filter(|&&b| b == b')').count()
+        };
+        if open_before && line_start + equals == end {
+            return None;
+        }
+        let is_target = line_start + equals >= end
             && target.iter().all(|&b| {
                 is_identifier_byte(b)
                     || matches!(

@@ -126,14 +126,7 @@ impl Rule for ScalarConversion {
 fn converts_array_name(source: &str, starts: &[usize]) -> bool {
     let functions = [AT_LEAST_1D, TUPLE_OF_1D, SHAPED, FROM_DATA].concat();
     triggers::converts_name_assigned_from(source, starts, &functions, |value, aliases| {
-        // Another name may hold one (not a number or a constant: `n = 9`, `x = None`).
-        let value = value.trim();
-        let is_name = value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && value
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
-            && !matches!(value, "None" | "True" | "False");
-        is_name || may_be_call_with_dimensions(value, Some(aliases))
+        may_be_call_with_dimensions(value, Some(aliases))
     })
 }
 
@@ -300,7 +293,15 @@ mod tests {
             converts_array_name(source, &starts)
         };
         assert!(converts("n = np.zeros(3)\nint(n)"));
-        assert!(converts("n = m\nint(n)"));
+        assert!(converts("n=np.zeros(3)\nint(n)"));
+        assert!(converts("n = m\nm = np.ones(2)\nint(n)"));
+        assert!(converts("n = m\nm = n\nint(n)"));
+        assert!(!converts("n = m\nm = len(x)\nint(n)"));
+        // A parameter's default, the first item of a tuple.
+        assert!(!converts(
+            "def f(x, n='linear', copy=True,\n      z=None):\n    int(n)"
+        ));
+        assert!(converts("n = f(x, y=2,\n      z=np.ones(2),\n)\nint(n)"));
         // Constants hold no array; a name's many letters elsewhere do not count.
         assert!(!converts("n = 9\nint(n)"));
         assert!(!converts("flag = None\nint(flag)"));
