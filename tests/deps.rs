@@ -612,3 +612,24 @@ fn a_fix_that_needs_numpy_2_on_an_assumed_floor_is_noted_once() {
     assert!(declared.stdout.contains("+np.trapezoid"), "{declared:?}");
     assert!(!declared.stderr.contains("note:"), "{}", declared.stderr);
 }
+
+#[test]
+fn an_include_by_url_is_said_to_be_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let requirements = "-r https://example.com/base.txt\nnumpy<2\n";
+    fs::write(dir.path().join("requirements.txt"), requirements).unwrap();
+    let run = deps(dir.path(), &["--fix", "."]);
+    assert_eq!(run.code, 0, "{run:?}");
+    // Notes go with the report, as the others of `deps` do.
+    assert!(
+        run.stdout.contains(
+            "the include `https://example.com/base.txt` is not followed (URLs are not read)"
+        ),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("cannot read"), "{run:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("requirements.txt")).unwrap(),
+        "-r https://example.com/base.txt\nnumpy\n"
+    );
+}

@@ -46,7 +46,18 @@ fn run(args: &DepsArgs) -> anyhow::Result<ExitCode> {
     let is_named = |path: &Path| {
         fs::canonicalize(path).is_ok_and(|path| named.iter().any(|root| path.starts_with(root)))
     };
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = checked
+        .iter()
+        .flat_map(|file| {
+            file.unfollowed.iter().map(|url| {
+                format!(
+                    "note: {}: the include `{url}` is not followed (URLs are not read); \
+                     download it and name it to check it",
+                    file.path.display()
+                )
+            })
+        })
+        .collect();
     let reports: Vec<FileReport> = checked
         .iter()
         .map(|file| {

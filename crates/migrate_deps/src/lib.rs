@@ -313,6 +313,8 @@ pub struct FileCheck {
     pub text: Option<String>,
     /// What it says, or why it could not be checked.
     pub outcome: Result<Analysis, String>,
+    /// The includes it names by URL (`-r https://...`), which are not followed.
+    pub unfollowed: Vec<String>,
 }
 
 /// Read and check `files` (kinds from their names, see [`Kind::of_named`]), then the files
@@ -338,6 +340,7 @@ pub fn check_files(files: &[PathBuf]) -> Vec<FileCheck> {
             kind,
             text: None,
             outcome: Err(String::new()),
+            unfollowed: Vec::new(),
         };
         file.outcome = match (kind, read(&path)) {
             (None, _) => Err("not a dependency file `migrate deps` reads".to_string()),
@@ -353,9 +356,13 @@ pub fn check_files(files: &[PathBuf]) -> Vec<FileCheck> {
         };
         if let Ok(analysis) = &file.outcome {
             let folder = path.parent().unwrap_or(Path::new(""));
-            let mut included: Vec<_> = analysis
+            let (urls, paths): (Vec<&String>, Vec<&String>) = analysis
                 .includes
                 .iter()
+                .partition(|include| include.contains("://"));
+            file.unfollowed = urls.into_iter().cloned().collect();
+            let mut included: Vec<_> = paths
+                .into_iter()
                 .map(|include| {
                     (
                         normalize_path(&folder.join(include)),
