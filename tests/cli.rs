@@ -161,6 +161,36 @@ fn stdin_fix_prints_the_whole_source_and_findings_on_stderr() {
     );
 }
 
+/// As with Ruff, `--stdin-filename` without a path reads standard input: editor settings
+/// copied from Ruff's must not rewrite every file of the working folder.
+#[test]
+fn stdin_filename_without_a_path_reads_stdin_and_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    let source = "import numpy as np\ny = np.NaN\n";
+    let fix = migrate(
+        dir.path(),
+        &["--fix", "--stdin-filename", "x.py"],
+        Some(source.as_bytes()),
+    );
+    assert_eq!(
+        (fix.code, fix.stdout.as_str()),
+        (0, "import numpy as np\ny = np.nan\n"),
+        "{fix:?}"
+    );
+    let check = migrate(
+        dir.path(),
+        &["--output-format", "concise", "--stdin-filename", "x.py"],
+        Some(source.as_bytes()),
+    );
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(check.stdout.starts_with("x.py:2:5: NP201 [*]"), "{check:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        NEEDS_MIGRATION
+    );
+}
+
 #[test]
 fn a_fix_changes_only_the_bytes_it_must() {
     // BOM, CRLF, tabs, a form feed, comments and strings that spell old names.

@@ -71,7 +71,7 @@ fn exit_status(outcome: anyhow::Result<ExitCode>) -> ExitCode {
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mode = args.mode.mode();
     let settings = Arc::new(Settings::new(args)?);
-    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+    if args.reads_stdin() {
         if args.paths.len() > 1 {
             anyhow::bail!("`-` (standard input) cannot be combined with other paths");
         }
@@ -103,7 +103,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     ) = std::thread::scope(|scope| {
         let (settings, progress) = (&settings, &progress);
         let walk = scope.spawn(move || {
-            walk::python_files(&args.paths, settings.clone(), |path| {
+            walk::python_files(&args.walked_paths(), settings.clone(), |path| {
                 // A file whose configuration cannot be used is not checked; the error is
                 // reported once, below.
                 if let Some(rules) = settings.for_file(&path) {
