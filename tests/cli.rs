@@ -191,6 +191,50 @@ fn stdin_filename_without_a_path_reads_stdin_and_writes_no_file() {
     );
 }
 
+/// `-o` naming a source (itself, through a link, or under a folder checked) is refused before
+/// anything is read or written: the report would replace the code.
+#[test]
+fn an_output_file_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    write(dir.path(), "pkg/b.py", NEEDS_MIGRATION);
+    fs::hard_link(dir.path().join("a.py"), dir.path().join("link.py")).unwrap();
+    for (args, through) in [
+        (&["-o", "a.py", "--check", "a.py"][..], "a.py"),
+        (&["-o", "./a.py", "--check", "a.py"], "a.py"),
+        (&["-o", "pkg/b.py", "--fix", "."], "."),
+        #[cfg(unix)]
+        (&["-o", "link.py", "--fix", "a.py"], "a.py"),
+    ] {
+        let run = migrate(dir.path(), args, None);
+        let output = args[1];
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: -o {output}: a file this run checks (through `{through}`); \
+                 the report would overwrite it\n"
+            ),
+        );
+        assert_eq!(run.stdout, "");
+        for source in ["a.py", "pkg/b.py"] {
+            assert_eq!(
+                fs::read_to_string(dir.path().join(source)).unwrap(),
+                NEEDS_MIGRATION,
+                "{args:?}"
+            );
+        }
+    }
+    // A report beside the sources is fine.
+    let run = migrate(dir.path(), &["-o", "report.txt", "a.py"], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        fs::read_to_string(dir.path().join("report.txt"))
+            .unwrap()
+            .contains("NP201")
+    );
+}
+
 #[test]
 fn a_fix_changes_only_the_bytes_it_must() {
     // BOM, CRLF, tabs, a form feed, comments and strings that spell old names.

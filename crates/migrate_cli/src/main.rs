@@ -11,9 +11,9 @@ mod run;
 mod settings;
 mod walk;
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
@@ -70,6 +70,7 @@ fn exit_status(outcome: anyhow::Result<ExitCode>) -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mode = args.mode.mode();
+    refuse_an_output_file_among_the_inputs(args)?;
     let settings = Arc::new(Settings::new(args)?);
     if args.reads_stdin() {
         if args.paths.len() > 1 {
@@ -156,6 +157,51 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &[],
     )?;
     Ok(exit_code(mode, &summary, errors.len(), ExitFlags::of(args)))
+}
+
+/// `-o` naming a file the run checks would overwrite that source with the report. Refused
+/// before anything is read: a file named (or the same file through a link), or a Python file
+/// under a folder named (a hard link under another name there is not looked for).
+fn refuse_an_output_file_among_the_inputs(args: &Args) -> anyhow::Result<()> {
+    let Some(output) = &args.output_file else {
+        return Ok(());
+    };
+    // A report file that does not exist yet cannot be an input.
+    let Ok(canonical_output) = fs::canonicalize(output) else {
+        return Ok(());
+    };
+    for path in args.walked_paths().iter() {
+        let overwrites_an_input = if path.is_dir() {
+            walk::is_python(&canonical_output)
+                && fs::canonicalize(path).is_ok_and(|folder| canonical_output.starts_with(folder))
+        } else {
+            is_same_file(path, output)
+        };
+        if overwrites_an_input {
+            anyhow::bail!(
+                "-o {}: a file this run checks (through `{}`); the report would overwrite it",
+                output.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether two existing files are one: the same inode (a hard link counts) where there are
+/// inodes, else the same canonical path.
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode =
+            |path: &Path| fs::metadata(path).map(|metadata| (metadata.dev(), metadata.ino()));
+        matches!((inode(a), inode(b)), (Ok(a), Ok(b)) if a == b)
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
+    }
 }
 
 /// Where the report goes: `-o FILE`, else `default` (and whether that is a terminal).

@@ -153,7 +153,7 @@ fn walk_folder(
     }
 }
 
-fn is_python(path: &Path) -> bool {
+pub fn is_python(path: &Path) -> bool {
     path.extension()
         .is_some_and(|extension| extension == "py" || extension == "pyi" || extension == "ipynb")
 }
