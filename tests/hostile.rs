@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::process::Command;
 
-use common::{fix_stdin, migrate, write};
+use common::{fix_stdin, migrate, migrate_within, write};
 
 const OLD: &str = "import numpy as np\nx = np.float_(1)\n";
 const NEW: &str = "import numpy as np\nx = np.float64(1)\n";
@@ -193,6 +193,76 @@ fn symlink_loops_and_dangling_links_are_errors_not_hangs() {
         ]
     );
     assert_eq!(fs::read_to_string(root.join("pkg/good.py")).unwrap(), NEW);
+}
+
+/// A FIFO would block a run, a device such as `/dev/zero` would be read until memory runs out:
+/// only regular files are read. A source named on the command line is an error naming it,
+/// configuration skipped is a warning naming it, a folder whose ignore file is skipped is not
+/// walked (the walk reads that file itself) and is an error naming the file.
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_not_read() {
+    use std::os::unix::fs::symlink;
+    let limit = std::time::Duration::from_secs(60);
+    let mkfifo = |path: &std::path::Path| {
+        let made = Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good.py", OLD);
+    write(root, "sub/inside.py", OLD);
+    mkfifo(&root.join("pipe.py"));
+    mkfifo(&root.join("pipe.toml"));
+    mkfifo(&root.join("sub/.gitignore"));
+    symlink("/dev/zero", root.join("pyproject.toml")).unwrap();
+
+    let run = migrate_within(root, &["--fix", "good.py", "pipe.py"], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    let skipped = format!(
+        "warning: {}: not a regular file (a FIFO, socket or device?), not read",
+        root.join("pyproject.toml").display()
+    );
+    assert_eq!(
+        run.stderr.lines().collect::<Vec<_>>(),
+        [
+            &skipped[..],
+            "error: pipe.py: not a regular file (a FIFO, socket or device?), not read"
+        ]
+    );
+    assert_eq!(fs::read_to_string(root.join("good.py")).unwrap(), NEW);
+
+    let run = migrate_within(root, &["--config", "pipe.toml", "good.py"], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: pipe.toml: cannot read: not a regular file (a FIFO, socket or device?), not read\n"
+    );
+
+    let run = migrate_within(root, &["--fix", "--isolated", "."], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: ./sub/.gitignore: not a regular file (a FIFO, socket or device?), not read; \
+         the folder is not checked\n"
+    );
+    assert_eq!(fs::read_to_string(root.join("sub/inside.py")).unwrap(), OLD);
+
+    fs::remove_file(root.join("sub/.gitignore")).unwrap();
+    symlink("/dev/zero", root.join("sub/.ignore")).unwrap();
+    let run = migrate_within(&root.join("sub"), &["--isolated", "."], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: {}: not a regular file (a FIFO, socket or device?), not read; \
+             the folder is not checked\n",
+            root.join("sub/.ignore").display()
+        )
+    );
 }
 
 #[test]
