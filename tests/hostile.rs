@@ -299,8 +299,7 @@ fn unreadable_files_and_folders_are_errors() {
     fs::set_permissions(root.join("secret.py"), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
 
-    let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
-    let output = if is_root {
+    let output = if is_root() {
         // `nobody` must be able to run the binary and reach the folder.
         Command::new("runuser")
             .args([
@@ -336,6 +335,92 @@ fn unreadable_files_and_folders_are_errors() {
     );
     assert_eq!(fs::read_to_string(root.join("good.py")).unwrap(), NEW);
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A fixed file is still the file it was: owner, group, mode, extended attributes and hard
+/// links (the tests run as root, which can give a file any owner).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fixed_file_keeps_its_owner_mode_attributes_and_links() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
+    if !is_root() {
+        eprintln!("NOTICE: not root, a file of another owner cannot be made; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "owned.py", OLD);
+    chown(root.join("owned.py"), Some(1234), Some(5678)).unwrap();
+    fs::set_permissions(root.join("owned.py"), fs::Permissions::from_mode(0o640)).unwrap();
+    let attribute = rustix::fs::setxattr(
+        root.join("owned.py"),
+        "user.test",
+        b"kept",
+        rustix::fs::XattrFlags::empty(),
+    );
+    if attribute.is_err() {
+        eprintln!("NOTICE: no user.* extended attributes on this filesystem; not tested");
+    }
+    write(root, "linked.py", OLD);
+    fs::hard_link(root.join("linked.py"), root.join("other_name.py")).unwrap();
+    let inode = fs::metadata(root.join("linked.py")).unwrap().ino();
+
+    let run = migrate(root, &["--fix", "owned.py", "linked.py"], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    let owned = fs::metadata(root.join("owned.py")).unwrap();
+    assert_eq!(fs::read_to_string(root.join("owned.py")).unwrap(), NEW);
+    assert_eq!(
+        (owned.uid(), owned.gid(), owned.mode() & 0o7777),
+        (1234, 5678, 0o640)
+    );
+    if attribute.is_ok() {
+        let mut value = [0; 16];
+        let length =
+            rustix::fs::getxattr(root.join("owned.py"), "user.test", &mut value[..]).unwrap();
+        assert_eq!(&value[..length], b"kept");
+    }
+    for name in ["linked.py", "other_name.py"] {
+        assert_eq!(fs::read_to_string(root.join(name)).unwrap(), NEW, "{name}");
+        assert_eq!(
+            fs::metadata(root.join(name)).unwrap().ino(),
+            inode,
+            "{name}"
+        );
+    }
+}
+
+/// The rename of a fix needs only the folder's permission: a read-only file of another user
+/// in a world-writable folder must still not be replaced.
+#[cfg(unix)]
+#[test]
+fn a_file_we_may_not_write_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    if !is_root() {
+        eprintln!("NOTICE: not root, cannot run as another user; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o777)).unwrap();
+    write(root, "readonly.py", OLD);
+    fs::set_permissions(root.join("readonly.py"), fs::Permissions::from_mode(0o444)).unwrap();
+    let output = Command::new("runuser")
+        .args(["-u", "nobody", "--", env!("CARGO_BIN_EXE_migrate")])
+        .args(["--fix", "readonly.py"])
+        .current_dir(root)
+        .output()
+        .expect("runuser (util-linux) runs the binary as nobody");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: readonly.py: cannot write, file left unchanged: Permission denied (os error 13)\n"
+    );
+    assert_eq!(fs::read_to_string(root.join("readonly.py")).unwrap(), OLD);
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().unwrap().stdout == b"0\n"
 }
 
 #[test]
