@@ -235,6 +235,39 @@ fn an_output_file_that_is_an_input_is_refused() {
     );
 }
 
+/// A failed write of the report says what it was writing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    let run = migrate(dir.path(), &["-o", "/dev/full", "a.py"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: cannot write the report to /dev/full: No space left on device (os error 28)\n"
+    );
+}
+
+/// A file named twice (`a.py`, `./a.py`, and under `.`) is fixed once, not found changed on
+/// disk by its second fix.
+#[test]
+fn a_file_named_twice_is_fixed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    let run = migrate(dir.path(), &["--fix", "a.py", "./a.py", "."], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert!(
+        run.stdout.starts_with("Fixed 1 issue in 1 file."),
+        "{run:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        MIGRATED
+    );
+}
+
 #[test]
 fn a_fix_changes_only_the_bytes_it_must() {
     // BOM, CRLF, tabs, a form feed, comments and strings that spell old names.

@@ -95,6 +95,72 @@ fn syntax_errors_are_reported_and_the_file_is_untouched() {
     );
 }
 
+/// Invisible characters are named as CPython names them, not printed raw.
+#[test]
+fn invisible_characters_in_syntax_errors_are_named() {
+    for (name, character, shown) in [
+        ("zero_width.py", "\u{200b}", "U+200B"),
+        ("bom.py", "\u{feff}", "U+FEFF"),
+    ] {
+        let source = format!("import numpy as np\nx = np.float_(1){character} + 1\n");
+        let run = fix_next_to_a_good_file(name, source.as_bytes());
+        assert_eq!(run.code, 2);
+        assert_eq!(
+            error_line(&run),
+            format!("error: {name}: 2:17: syntax error: Got unexpected token {shown}")
+        );
+    }
+}
+
+/// Standard input is held to what a file is.
+#[test]
+fn a_nul_byte_on_stdin_is_an_error() {
+    let (out, code) = fix_stdin(b"import numpy as np\nx = np.float_\0\n", &[]);
+    assert_eq!(code, 2);
+    // The editor gets its source back unchanged.
+    assert_eq!(out, b"import numpy as np\nx = np.float_\0\n");
+    let run = migrate(
+        std::path::Path::new("."),
+        &["-"],
+        Some(b"import numpy as np\nx = np.float_\0\n"),
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: -: contains a NUL byte at offset 32; not a Python source file\n"
+    );
+}
+
+/// A file name with control characters does not reach the terminal as escape sequences, nor
+/// make a JUnit report that is not XML.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_spelled_out() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "we\x1bird\x07.py", OLD);
+    let run = migrate(dir.path(), &["--output-format", "concise", "."], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.starts_with("./weU+001BirdU+0007.py:2:5: NP201"),
+        "{run:?}"
+    );
+    let run = migrate(dir.path(), &["--output-format", "junit", "."], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = roxmltree::Document::parse(&run.stdout).expect("well-formed XML");
+    let suite = report
+        .descendants()
+        .find(|node| node.has_tag_name("testsuite"))
+        .unwrap();
+    assert!(
+        suite
+            .attribute("name")
+            .unwrap()
+            .ends_with("/weU+001BirdU+0007.py"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn an_empty_file_is_fine() {
     let run = fix_next_to_a_good_file("empty.py", b"");
@@ -417,6 +483,12 @@ fn a_file_we_may_not_write_is_not_replaced() {
         "error: readonly.py: cannot write, file left unchanged: Permission denied (os error 13)\n"
     );
     assert_eq!(fs::read_to_string(root.join("readonly.py")).unwrap(), OLD);
+    // What was not written is still to migrate.
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.ends_with("Found 1 issue (1 fixable) in 1 file (1 file checked).\n"),
+        "{stdout}"
+    );
 }
 
 fn is_root() -> bool {

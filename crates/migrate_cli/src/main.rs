@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
+use anyhow::Context;
 use clap::Parser;
 use migrate_rules::is_known_selector;
 use rayon::prelude::*;
@@ -144,7 +145,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .chain(
             walk_errors
                 .iter()
-                .map(|error| format!("{}: {}", error.path.display(), error.message)),
+                .map(|error| format!("{}: {}", output::shown_path(&error.path), error.message)),
         )
         .collect();
     let (mut out, is_terminal) = destination(args, io::stdout())?;
@@ -155,7 +156,8 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &summary,
         &printer(args, mode, is_terminal)?,
         &[],
-    )?;
+    )
+    .with_context(|| report_destination(args, "standard output"))?;
     Ok(exit_code(mode, &summary, errors.len(), ExitFlags::of(args)))
 }
 
@@ -202,6 +204,18 @@ fn is_same_file(a: &Path, b: &Path) -> bool {
     {
         matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
     }
+}
+
+/// What a failed write of the report was writing: `-o FILE`, else `default`.
+fn report_destination(args: &Args, default: &str) -> String {
+    let file = args
+        .output_file
+        .as_ref()
+        .map(|path| path.display().to_string());
+    format!(
+        "cannot write the report to {}",
+        file.as_deref().unwrap_or(default)
+    )
 }
 
 /// Where the report goes: `-o FILE`, else `default` (and whether that is a terminal).
@@ -330,13 +344,9 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
     let excluded = args.stdin_filename.is_some() && settings.is_excluded_explicitly(&path);
     let report = match settings.for_file(&path) {
         _ if excluded => None,
-        Some(rules) => Some(run::guarded(&path, || match std::str::from_utf8(&bytes) {
+        Some(rules) => Some(run::guarded(&path, || match run::decode(&bytes) {
             Ok(source) => run::source_text(source, &path, mode, &rules),
-            Err(_) => FileReport {
-                path: path.clone(),
-                error: Some("not valid UTF-8; only UTF-8 sources are supported".to_string()),
-                ..FileReport::default()
-            },
+            Err(message) => FileReport::error(&path, message),
         })),
         None => None,
     };
@@ -357,23 +367,28 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
                 .as_ref()
                 .and_then(|report| report.fixed_text.as_deref());
             let mut out = io::stdout().lock();
-            out.write_all(text.map_or(&bytes[..], str::as_bytes))?;
-            out.flush()?;
+            out.write_all(text.map_or(&bytes[..], str::as_bytes))
+                .and_then(|()| out.flush())
+                .context("cannot write the fixed source to standard output")?;
             let (mut findings, is_terminal) = destination(args, io::stderr())?;
-            printer(args, mode, is_terminal)?.print(&mut findings, reports, &summary, &[])?;
-            findings.flush()?;
+            printer(args, mode, is_terminal)?
+                .print(&mut findings, reports, &summary, &[])
+                .and_then(|()| findings.flush())
+                .with_context(|| report_destination(args, "standard error"))?;
         }
         Mode::Diff => {
             let mut out = io::stdout().lock();
-            if let Some(diff) = report.as_ref().and_then(|report| report.diff.as_ref()) {
-                write!(out, "{diff}")?;
-            }
-            out.flush()?;
+            let diff = report.as_ref().and_then(|report| report.diff.as_ref());
+            out.write_all(diff.map_or(&b""[..], |diff| diff.as_bytes()))
+                .and_then(|()| out.flush())
+                .context("cannot write the diff to standard output")?;
         }
         Mode::Check => {
             let (mut out, is_terminal) = destination(args, io::stdout())?;
-            printer(args, mode, is_terminal)?.print(&mut out, reports, &summary, &[])?;
-            out.flush()?;
+            printer(args, mode, is_terminal)?
+                .print(&mut out, reports, &summary, &[])
+                .and_then(|()| out.flush())
+                .with_context(|| report_destination(args, "standard output"))?;
         }
     }
     Ok(exit_code(

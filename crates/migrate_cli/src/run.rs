@@ -39,7 +39,7 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn error(path: &Path, message: impl Into<String>) -> Self {
+    pub fn error(path: &Path, message: impl Into<String>) -> Self {
         Self {
             path: path.to_path_buf(),
             error: Some(message.into()),
@@ -121,14 +121,16 @@ fn checked_bytes(path: &Path, bytes: &[u8], mode: Mode, rules: &RuleSet) -> File
         Ok(source) => source,
         Err(message) => return FileReport::error(path, message),
     };
-    let mut report = source_text(source, path, mode, rules);
+    let report = source_text(source, path, mode, rules);
     if mode == Mode::Fix
         && let Some(fixed) = &report.fixed_text
         && let Err(message) = write_atomically(path, bytes, fixed)
     {
-        report.error = Some(message);
-        report.fixed = 0;
-        report.fixed_codes.clear();
+        // Nothing was fixed: what is left is everything the file had.
+        return FileReport {
+            error: Some(message),
+            ..source_text(source, path, Mode::Check, rules)
+        };
     }
     report
 }
@@ -277,7 +279,7 @@ fn findings<'t>(
 }
 
 /// The file's bytes as text, refusing what Python itself would not run.
-fn decode(bytes: &[u8]) -> Result<&str, String> {
+pub fn decode(bytes: &[u8]) -> Result<&str, String> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         format!(
             "not valid UTF-8 (invalid byte at offset {}); only UTF-8 sources are supported",

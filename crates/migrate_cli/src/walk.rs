@@ -1,6 +1,6 @@
 //! Which files a run checks.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::WalkBuilder;
@@ -89,10 +89,17 @@ pub fn files(
     exclusions: Arc<dyn Exclusions>,
     mut found: impl FnMut(PathBuf),
 ) -> Vec<WalkError> {
-    // Only overlapping paths (`src src/a.py`) can name a file twice.
+    // Only overlapping paths (`src src/a.py`, `. a.py`) can name a file twice; checked twice,
+    // its second fix would find it changed on disk. Paths are compared without their `.`
+    // components (`./a.py` is `a.py`).
     let mut seen = (paths.len() > 1).then(FxHashSet::default);
     let mut found = |path: PathBuf| {
-        if seen.as_mut().is_none_or(|seen| seen.insert(path.clone())) {
+        let key = || -> PathBuf {
+            path.components()
+                .filter(|component| *component != Component::CurDir)
+                .collect()
+        };
+        if seen.as_mut().is_none_or(|seen| seen.insert(key())) {
             found(path);
         }
     };
