@@ -317,6 +317,17 @@ fn fifos_and_devices_are_not_read() {
     );
     assert_eq!(fs::read_to_string(root.join("sub/inside.py")).unwrap(), OLD);
 
+    // `migrate deps`: a requirements file including a FIFO.
+    write(root, "deps/requirements.txt", "-r pipe.txt\nnumpy<2\n");
+    mkfifo(&root.join("deps/pipe.txt"));
+    let run = migrate_within(root, &["deps", "deps"], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: deps/pipe.txt: not a regular file (a FIFO, socket or device?), not read \
+         (included from deps/requirements.txt)\n"
+    );
+
     fs::remove_file(root.join("sub/.gitignore")).unwrap();
     symlink("/dev/zero", root.join("sub/.ignore")).unwrap();
     let run = migrate_within(&root.join("sub"), &["--isolated", "."], limit);
