@@ -396,7 +396,12 @@ fn give_what_the_file_is(
 #[cfg(target_os = "linux")]
 fn copy_extended_attributes(from: &File, to: &File) -> io::Result<()> {
     use rustix::fs::{XattrFlags, fgetxattr, fgetxattr_query, flistxattr, flistxattr_query};
-    let mut names = vec![0; flistxattr_query(from)?];
+    let size = match flistxattr_query(from) {
+        // A filesystem without them: nothing to copy (not a reason to give up the rename).
+        Err(rustix::io::Errno::NOTSUP) => return Ok(()),
+        listed => listed?,
+    };
+    let mut names = vec![0; size];
     let listed = flistxattr(from, &mut names[..])?;
     names.truncate(listed);
     for name in names
