@@ -161,6 +161,113 @@ fn stdin_fix_prints_the_whole_source_and_findings_on_stderr() {
     );
 }
 
+/// As with Ruff, `--stdin-filename` without a path reads standard input: editor settings
+/// copied from Ruff's must not rewrite every file of the working folder.
+#[test]
+fn stdin_filename_without_a_path_reads_stdin_and_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    let source = "import numpy as np\ny = np.NaN\n";
+    let fix = migrate(
+        dir.path(),
+        &["--fix", "--stdin-filename", "x.py"],
+        Some(source.as_bytes()),
+    );
+    assert_eq!(
+        (fix.code, fix.stdout.as_str()),
+        (0, "import numpy as np\ny = np.nan\n"),
+        "{fix:?}"
+    );
+    let check = migrate(
+        dir.path(),
+        &["--output-format", "concise", "--stdin-filename", "x.py"],
+        Some(source.as_bytes()),
+    );
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(check.stdout.starts_with("x.py:2:5: NP201 [*]"), "{check:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        NEEDS_MIGRATION
+    );
+}
+
+/// `-o` naming a source (itself, through a link, or under a folder checked) is refused before
+/// anything is read or written: the report would replace the code.
+#[test]
+fn an_output_file_that_is_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    write(dir.path(), "pkg/b.py", NEEDS_MIGRATION);
+    fs::hard_link(dir.path().join("a.py"), dir.path().join("link.py")).unwrap();
+    for (args, through) in [
+        (&["-o", "a.py", "--check", "a.py"][..], "a.py"),
+        (&["-o", "./a.py", "--check", "a.py"], "a.py"),
+        (&["-o", "pkg/b.py", "--fix", "."], "."),
+        #[cfg(unix)]
+        (&["-o", "link.py", "--fix", "a.py"], "a.py"),
+    ] {
+        let run = migrate(dir.path(), args, None);
+        let output = args[1];
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: -o {output}: a file this run checks (through `{through}`); \
+                 the report would overwrite it\n"
+            ),
+        );
+        assert_eq!(run.stdout, "");
+        for source in ["a.py", "pkg/b.py"] {
+            assert_eq!(
+                fs::read_to_string(dir.path().join(source)).unwrap(),
+                NEEDS_MIGRATION,
+                "{args:?}"
+            );
+        }
+    }
+    // A report beside the sources is fine.
+    let run = migrate(dir.path(), &["-o", "report.txt", "a.py"], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        fs::read_to_string(dir.path().join("report.txt"))
+            .unwrap()
+            .contains("NP201")
+    );
+}
+
+/// A failed write of the report says what it was writing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    let run = migrate(dir.path(), &["-o", "/dev/full", "a.py"], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: cannot write the report to /dev/full: No space left on device (os error 28)\n"
+    );
+}
+
+/// A file named twice (`a.py`, `./a.py`, and under `.`) is fixed once, not found changed on
+/// disk by its second fix.
+#[test]
+fn a_file_named_twice_is_fixed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.py", NEEDS_MIGRATION);
+    let run = migrate(dir.path(), &["--fix", "a.py", "./a.py", "."], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert!(
+        run.stdout.starts_with("Fixed 1 issue in 1 file."),
+        "{run:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.py")).unwrap(),
+        MIGRATED
+    );
+}
+
 #[test]
 fn a_fix_changes_only_the_bytes_it_must() {
     // BOM, CRLF, tabs, a form feed, comments and strings that spell old names.

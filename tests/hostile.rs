@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::process::Command;
 
-use common::{fix_stdin, migrate, write};
+use common::{fix_stdin, migrate, migrate_within, write};
 
 const OLD: &str = "import numpy as np\nx = np.float_(1)\n";
 const NEW: &str = "import numpy as np\nx = np.float64(1)\n";
@@ -92,6 +92,72 @@ fn syntax_errors_are_reported_and_the_file_is_untouched() {
     assert_eq!(
         error_line(&run),
         "error: broken.py: 2:15: syntax error: Expected `)`, found newline"
+    );
+}
+
+/// Invisible characters are named as CPython names them, not printed raw.
+#[test]
+fn invisible_characters_in_syntax_errors_are_named() {
+    for (name, character, shown) in [
+        ("zero_width.py", "\u{200b}", "U+200B"),
+        ("bom.py", "\u{feff}", "U+FEFF"),
+    ] {
+        let source = format!("import numpy as np\nx = np.float_(1){character} + 1\n");
+        let run = fix_next_to_a_good_file(name, source.as_bytes());
+        assert_eq!(run.code, 2);
+        assert_eq!(
+            error_line(&run),
+            format!("error: {name}: 2:17: syntax error: Got unexpected token {shown}")
+        );
+    }
+}
+
+/// Standard input is held to what a file is.
+#[test]
+fn a_nul_byte_on_stdin_is_an_error() {
+    let (out, code) = fix_stdin(b"import numpy as np\nx = np.float_\0\n", &[]);
+    assert_eq!(code, 2);
+    // The editor gets its source back unchanged.
+    assert_eq!(out, b"import numpy as np\nx = np.float_\0\n");
+    let run = migrate(
+        std::path::Path::new("."),
+        &["-"],
+        Some(b"import numpy as np\nx = np.float_\0\n"),
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: -: contains a NUL byte at offset 32; not a Python source file\n"
+    );
+}
+
+/// A file name with control characters does not reach the terminal as escape sequences, nor
+/// make a JUnit report that is not XML.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_spelled_out() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "we\x1bird\x07.py", OLD);
+    let run = migrate(dir.path(), &["--output-format", "concise", "."], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.starts_with("./weU+001BirdU+0007.py:2:5: NP201"),
+        "{run:?}"
+    );
+    let run = migrate(dir.path(), &["--output-format", "junit", "."], None);
+    assert_eq!(run.code, 1, "{run:?}");
+    let report = roxmltree::Document::parse(&run.stdout).expect("well-formed XML");
+    let suite = report
+        .descendants()
+        .find(|node| node.has_tag_name("testsuite"))
+        .unwrap();
+    assert!(
+        suite
+            .attribute("name")
+            .unwrap()
+            .ends_with("/weU+001BirdU+0007.py"),
+        "{}",
+        run.stdout
     );
 }
 
@@ -195,6 +261,87 @@ fn symlink_loops_and_dangling_links_are_errors_not_hangs() {
     assert_eq!(fs::read_to_string(root.join("pkg/good.py")).unwrap(), NEW);
 }
 
+/// A FIFO would block a run, a device such as `/dev/zero` would be read until memory runs out:
+/// only regular files are read. A source named on the command line is an error naming it,
+/// configuration skipped is a warning naming it, a folder whose ignore file is skipped is not
+/// walked (the walk reads that file itself) and is an error naming the file.
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_not_read() {
+    use std::os::unix::fs::symlink;
+    let limit = std::time::Duration::from_secs(60);
+    let mkfifo = |path: &std::path::Path| {
+        let made = Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good.py", OLD);
+    write(root, "sub/inside.py", OLD);
+    mkfifo(&root.join("pipe.py"));
+    mkfifo(&root.join("pipe.toml"));
+    mkfifo(&root.join("sub/.gitignore"));
+    symlink("/dev/zero", root.join("pyproject.toml")).unwrap();
+
+    let run = migrate_within(root, &["--fix", "good.py", "pipe.py"], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    let skipped = format!(
+        "warning: {}: not a regular file (a FIFO, socket or device?), not read",
+        root.join("pyproject.toml").display()
+    );
+    assert_eq!(
+        run.stderr.lines().collect::<Vec<_>>(),
+        [
+            &skipped[..],
+            "error: pipe.py: not a regular file (a FIFO, socket or device?), not read"
+        ]
+    );
+    assert_eq!(fs::read_to_string(root.join("good.py")).unwrap(), NEW);
+
+    let run = migrate_within(root, &["--config", "pipe.toml", "good.py"], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: pipe.toml: cannot read: not a regular file (a FIFO, socket or device?), not read\n"
+    );
+
+    let run = migrate_within(root, &["--fix", "--isolated", "."], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: ./sub/.gitignore: not a regular file (a FIFO, socket or device?), not read; \
+         the folder is not checked\n"
+    );
+    assert_eq!(fs::read_to_string(root.join("sub/inside.py")).unwrap(), OLD);
+
+    // `migrate deps`: a requirements file including a FIFO.
+    write(root, "deps/requirements.txt", "-r pipe.txt\nnumpy<2\n");
+    mkfifo(&root.join("deps/pipe.txt"));
+    let run = migrate_within(root, &["deps", "deps"], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: deps/pipe.txt: not a regular file (a FIFO, socket or device?), not read \
+         (included from deps/requirements.txt)\n"
+    );
+
+    fs::remove_file(root.join("sub/.gitignore")).unwrap();
+    symlink("/dev/zero", root.join("sub/.ignore")).unwrap();
+    let run = migrate_within(&root.join("sub"), &["--isolated", "."], limit);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: {}: not a regular file (a FIFO, socket or device?), not read; \
+             the folder is not checked\n",
+            root.join("sub/.ignore").display()
+        )
+    );
+}
+
 #[test]
 fn a_folder_given_as_a_file_and_a_missing_path_are_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -229,8 +376,7 @@ fn unreadable_files_and_folders_are_errors() {
     fs::set_permissions(root.join("secret.py"), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
 
-    let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
-    let output = if is_root {
+    let output = if is_root() {
         // `nobody` must be able to run the binary and reach the folder.
         Command::new("runuser")
             .args([
@@ -266,6 +412,98 @@ fn unreadable_files_and_folders_are_errors() {
     );
     assert_eq!(fs::read_to_string(root.join("good.py")).unwrap(), NEW);
     fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A fixed file is still the file it was: owner, group, mode, extended attributes and hard
+/// links (the tests run as root, which can give a file any owner).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fixed_file_keeps_its_owner_mode_attributes_and_links() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
+    if !is_root() {
+        eprintln!("NOTICE: not root, a file of another owner cannot be made; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "owned.py", OLD);
+    chown(root.join("owned.py"), Some(1234), Some(5678)).unwrap();
+    fs::set_permissions(root.join("owned.py"), fs::Permissions::from_mode(0o640)).unwrap();
+    let attribute = rustix::fs::setxattr(
+        root.join("owned.py"),
+        "user.test",
+        b"kept",
+        rustix::fs::XattrFlags::empty(),
+    );
+    if attribute.is_err() {
+        eprintln!("NOTICE: no user.* extended attributes on this filesystem; not tested");
+    }
+    write(root, "linked.py", OLD);
+    fs::hard_link(root.join("linked.py"), root.join("other_name.py")).unwrap();
+    let inode = fs::metadata(root.join("linked.py")).unwrap().ino();
+
+    let run = migrate(root, &["--fix", "owned.py", "linked.py"], None);
+    assert_eq!(run.code, 0, "{run:?}");
+    let owned = fs::metadata(root.join("owned.py")).unwrap();
+    assert_eq!(fs::read_to_string(root.join("owned.py")).unwrap(), NEW);
+    assert_eq!(
+        (owned.uid(), owned.gid(), owned.mode() & 0o7777),
+        (1234, 5678, 0o640)
+    );
+    if attribute.is_ok() {
+        let mut value = [0; 16];
+        let length =
+            rustix::fs::getxattr(root.join("owned.py"), "user.test", &mut value[..]).unwrap();
+        assert_eq!(&value[..length], b"kept");
+    }
+    for name in ["linked.py", "other_name.py"] {
+        assert_eq!(fs::read_to_string(root.join(name)).unwrap(), NEW, "{name}");
+        assert_eq!(
+            fs::metadata(root.join(name)).unwrap().ino(),
+            inode,
+            "{name}"
+        );
+    }
+}
+
+/// The rename of a fix needs only the folder's permission: a read-only file of another user
+/// in a world-writable folder must still not be replaced.
+#[cfg(unix)]
+#[test]
+fn a_file_we_may_not_write_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    if !is_root() {
+        eprintln!("NOTICE: not root, cannot run as another user; skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::set_permissions(root, fs::Permissions::from_mode(0o777)).unwrap();
+    write(root, "readonly.py", OLD);
+    fs::set_permissions(root.join("readonly.py"), fs::Permissions::from_mode(0o444)).unwrap();
+    let output = Command::new("runuser")
+        .args(["-u", "nobody", "--", env!("CARGO_BIN_EXE_migrate")])
+        .args(["--fix", "readonly.py"])
+        .current_dir(root)
+        .output()
+        .expect("runuser (util-linux) runs the binary as nobody");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: readonly.py: cannot write, file left unchanged: Permission denied (os error 13)\n"
+    );
+    assert_eq!(fs::read_to_string(root.join("readonly.py")).unwrap(), OLD);
+    // What was not written is still to migrate.
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.ends_with("Found 1 issue (1 fixable) in 1 file (1 file checked).\n"),
+        "{stdout}"
+    );
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().unwrap().stdout == b"0\n"
 }
 
 #[test]

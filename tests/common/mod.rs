@@ -4,9 +4,10 @@
 pub mod odd_requirements;
 pub mod venv;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What one run of `migrate` did.
 #[derive(Debug)]
@@ -33,6 +34,45 @@ pub fn migrate_with_env(
         code,
         stdout: String::from_utf8(stdout).expect("utf-8 stdout"),
         stderr: String::from_utf8(stderr).expect("utf-8 stderr"),
+    }
+}
+
+/// [`migrate`] without stdin, killed after `limit`: a run that would block (on a FIFO, say)
+/// fails the test instead of hanging it.
+pub fn migrate_within(cwd: &Path, args: &[&str], limit: Duration) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migrate starts");
+    let drain = |mut stream: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            stream.read_to_string(&mut text).expect("utf-8 output");
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("migrate runs") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().expect("migrate killed");
+            child.wait().expect("migrate reaped");
+            panic!("migrate {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().expect("migrate exits, not killed"),
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The command line.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -19,8 +20,9 @@ pub struct Args {
     pub command: Option<Command>,
 
     /// Files or folders to check (folders are searched for `.py` and `.pyi` files and `.ipynb`
-    /// notebooks); `-` reads the source from standard input.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// notebooks); `-` reads the source from standard input. Default: `.`, or standard input
+    /// with `--stdin-filename`.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -109,6 +111,26 @@ pub struct Args {
     /// The file name to report (and to find the project by) for source read from stdin.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+}
+
+impl Args {
+    /// Whether the source comes from standard input: `-`, or no path with `--stdin-filename`
+    /// (as Ruff, so that editor settings written for Ruff never rewrite the working folder).
+    pub fn reads_stdin(&self) -> bool {
+        match &self.paths[..] {
+            [] => self.stdin_filename.is_some(),
+            paths => paths.iter().any(|path| path.as_os_str() == "-"),
+        }
+    }
+
+    /// The files and folders to walk: those named, else the current folder.
+    pub fn walked_paths(&self) -> Cow<'_, [PathBuf]> {
+        if self.paths.is_empty() {
+            Cow::Owned(vec![PathBuf::from(".")])
+        } else {
+            Cow::Borrowed(&self.paths)
+        }
+    }
 }
 
 #[derive(Debug, clap::Subcommand)]

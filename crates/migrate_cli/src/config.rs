@@ -62,7 +62,7 @@ impl Config {
     /// The `[tool.migrate]` table of the file at `path`, if it has one; its globs are
     /// relative to `root`.
     pub fn read(path: &Path, root: &Path) -> Result<Option<Self>, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+        let text = migrate_rules::project::read_config_file(path).map_err(|error| ConfigError {
             path: path.to_path_buf(),
             line: None,
             message: format!("cannot read: {error}"),

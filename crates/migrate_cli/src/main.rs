@@ -12,12 +12,13 @@ mod run;
 mod settings;
 mod walk;
 
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, mpsc};
 
+use anyhow::Context;
 use clap::Parser;
 use migrate_rules::is_known_selector;
 use rayon::prelude::*;
@@ -72,8 +73,9 @@ fn exit_status(outcome: anyhow::Result<ExitCode>) -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mode = args.mode.mode();
+    refuse_an_output_file_among_the_inputs(args)?;
     let settings = Arc::new(Settings::new(args)?);
-    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+    if args.reads_stdin() {
         if args.paths.len() > 1 {
             anyhow::bail!("`-` (standard input) cannot be combined with other paths");
         }
@@ -106,7 +108,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     ) = std::thread::scope(|scope| {
         let (settings, progress) = (&settings, &progress);
         let walk = scope.spawn(move || {
-            walk::python_files(&args.paths, settings.clone(), |path| {
+            walk::python_files(&args.walked_paths(), settings.clone(), |path| {
                 // A file whose configuration cannot be used is not checked; the error is
                 // reported once, below.
                 if let Some(rules) = settings.for_file(&path) {
@@ -156,7 +158,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .chain(
             walk_errors
                 .iter()
-                .map(|error| format!("{}: {}", error.path.display(), error.message)),
+                .map(|error| format!("{}: {}", output::shown_path(&error.path), error.message)),
         )
         .collect();
     let (mut out, is_terminal) = destination(args, io::stdout())?;
@@ -167,7 +169,8 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         &summary,
         &printer(args, mode, is_terminal)?,
         &[],
-    )?;
+    )
+    .with_context(|| report_destination(args, "standard output"))?;
     Ok(exit_code(mode, &summary, errors.len(), ExitFlags::of(args)))
 }
 
@@ -177,6 +180,63 @@ fn warn_unreadable_requirements(settings: &Settings) {
     for unreadable in settings.unreadable_requirements() {
         eprintln!("warning: {unreadable}; the NumPy floor is worked out without it");
     }
+}
+
+/// `-o` naming a file the run checks would overwrite that source with the report. Refused
+/// before anything is read: a file named (or the same file through a link), or a Python file
+/// under a folder named (a hard link under another name there is not looked for).
+fn refuse_an_output_file_among_the_inputs(args: &Args) -> anyhow::Result<()> {
+    let Some(output) = &args.output_file else {
+        return Ok(());
+    };
+    // A report file that does not exist yet cannot be an input.
+    let Ok(canonical_output) = fs::canonicalize(output) else {
+        return Ok(());
+    };
+    for path in args.walked_paths().iter() {
+        let overwrites_an_input = if path.is_dir() {
+            walk::is_python(&canonical_output)
+                && fs::canonicalize(path).is_ok_and(|folder| canonical_output.starts_with(folder))
+        } else {
+            is_same_file(path, output)
+        };
+        if overwrites_an_input {
+            anyhow::bail!(
+                "-o {}: a file this run checks (through `{}`); the report would overwrite it",
+                output.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether two existing files are one: the same inode (a hard link counts) where there are
+/// inodes, else the same canonical path.
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let inode =
+            |path: &Path| fs::metadata(path).map(|metadata| (metadata.dev(), metadata.ino()));
+        matches!((inode(a), inode(b)), (Ok(a), Ok(b)) if a == b)
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
+/// What a failed write of the report was writing: `-o FILE`, else `default`.
+fn report_destination(args: &Args, default: &str) -> String {
+    let file = args
+        .output_file
+        .as_ref()
+        .map(|path| path.display().to_string());
+    format!(
+        "cannot write the report to {}",
+        file.as_deref().unwrap_or(default)
+    )
 }
 
 /// Where the report goes: `-o FILE`, else `default` (and whether that is a terminal).
@@ -310,17 +370,11 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
             settings,
             &path,
             (mode, &rules),
-            || Some(std::str::from_utf8(&bytes).ok()?.to_string()),
+            || run::decode(&bytes).ok().map(str::to_string),
             || {
-                run::guarded(&path, || match std::str::from_utf8(&bytes) {
+                run::guarded(&path, || match run::decode(&bytes) {
                     Ok(source) => run::source_text(source, &path, mode, &rules),
-                    Err(_) => FileReport {
-                        path: path.clone(),
-                        error: Some(
-                            "not valid UTF-8; only UTF-8 sources are supported".to_string(),
-                        ),
-                        ..FileReport::default()
-                    },
+                    Err(message) => FileReport::error(&path, message),
                 })
             },
         )),
@@ -347,23 +401,28 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
                 .as_ref()
                 .and_then(|report| report.fixed_text.as_deref());
             let mut out = io::stdout().lock();
-            out.write_all(text.map_or(&bytes[..], str::as_bytes))?;
-            out.flush()?;
+            out.write_all(text.map_or(&bytes[..], str::as_bytes))
+                .and_then(|()| out.flush())
+                .context("cannot write the fixed source to standard output")?;
             let (mut findings, is_terminal) = destination(args, io::stderr())?;
-            printer(args, mode, is_terminal)?.print(&mut findings, reports, &summary, &[])?;
-            findings.flush()?;
+            printer(args, mode, is_terminal)?
+                .print(&mut findings, reports, &summary, &[])
+                .and_then(|()| findings.flush())
+                .with_context(|| report_destination(args, "standard error"))?;
         }
         Mode::Diff => {
             let mut out = io::stdout().lock();
-            if let Some(diff) = report.as_ref().and_then(|report| report.diff.as_ref()) {
-                write!(out, "{diff}")?;
-            }
-            out.flush()?;
+            let diff = report.as_ref().and_then(|report| report.diff.as_ref());
+            out.write_all(diff.map_or(&b""[..], |diff| diff.as_bytes()))
+                .and_then(|()| out.flush())
+                .context("cannot write the diff to standard output")?;
         }
         Mode::Check => {
             let (mut out, is_terminal) = destination(args, io::stdout())?;
-            printer(args, mode, is_terminal)?.print(&mut out, reports, &summary, &[])?;
-            out.flush()?;
+            printer(args, mode, is_terminal)?
+                .print(&mut out, reports, &summary, &[])
+                .and_then(|()| out.flush())
+                .with_context(|| report_destination(args, "standard output"))?;
         }
     }
     Ok(exit_code(

@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -39,7 +39,7 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn error(path: &Path, message: impl Into<String>) -> Self {
+    pub fn error(path: &Path, message: impl Into<String>) -> Self {
         Self {
             path: path.to_path_buf(),
             error: Some(message.into()),
@@ -121,14 +121,16 @@ fn checked_bytes(path: &Path, bytes: &[u8], mode: Mode, rules: &RuleSet) -> File
         Ok(source) => source,
         Err(message) => return FileReport::error(path, message),
     };
-    let mut report = source_text(source, path, mode, rules);
+    let report = source_text(source, path, mode, rules);
     if mode == Mode::Fix
         && let Some(fixed) = &report.fixed_text
         && let Err(message) = write_atomically(path, bytes, fixed)
     {
-        report.error = Some(message);
-        report.fixed = 0;
-        report.fixed_codes.clear();
+        // Nothing was fixed: what is left is everything the file had.
+        return FileReport {
+            error: Some(message),
+            ..source_text(source, path, Mode::Check, rules)
+        };
     }
     report
 }
@@ -277,7 +279,7 @@ fn findings<'t>(
 }
 
 /// The file's bytes as text, refusing what Python itself would not run.
-fn decode(bytes: &[u8]) -> Result<&str, String> {
+pub fn decode(bytes: &[u8]) -> Result<&str, String> {
     let text = std::str::from_utf8(bytes).map_err(|error| {
         format!(
             "not valid UTF-8 (invalid byte at offset {}); only UTF-8 sources are supported",
@@ -300,12 +302,37 @@ pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
         .to_string()
 }
 
-/// Replace the file's content through a temporary file in the same folder and a rename, so
-/// that a reader never sees half a file; keep its permissions; refuse if the file changed
-/// since it was read.
+/// Replace the file's content, keeping what else the file is: its owner, group, mode,
+/// extended attributes (ACLs among them) and hard links. Refuse if the file changed since it
+/// was read, or if it is not writable by us: the rename below needs only the folder's
+/// permission, and would replace another user's read-only file in a shared folder.
+///
+/// The new text goes to a temporary file in the same folder, given the file's owner, mode and
+/// attributes, then renamed over it, so that a reader never sees half a file. A file with
+/// other hard links, or whose owner or attributes the temporary file cannot be given (we are
+/// not root), is rewritten in place instead: the links and the rest are kept, at the cost of
+/// that atomicity.
 pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), String> {
-    let fail = |what: &str, error: std::io::Error| format!("{what}, file left unchanged: {error}");
+    let fail = |what: &str, error: io::Error| format!("{what}, file left unchanged: {error}");
     let target = fs::canonicalize(path).map_err(|error| fail("cannot resolve the path", error))?;
+    let mut existing = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&target)
+        .map_err(|error| fail("cannot write", error))?;
+    let mut current = Vec::with_capacity(original.len());
+    existing
+        .read_to_end(&mut current)
+        .map_err(|error| fail("cannot re-read", error))?;
+    if current != original {
+        return Err("changed on disk while being migrated; left as it is".to_string());
+    }
+    let metadata = existing
+        .metadata()
+        .map_err(|error| fail("cannot read permissions", error))?;
+    if has_other_links(&metadata) {
+        return write_in_place(&mut existing, text);
+    }
     let folder = target.parent().unwrap_or(Path::new("."));
     let mut temporary = tempfile::NamedTempFile::new_in(folder)
         .map_err(|error| fail("cannot create a temporary file", error))?;
@@ -313,14 +340,8 @@ pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), 
         .write_all(text.as_bytes())
         .and_then(|()| temporary.as_file().sync_all())
         .map_err(|error| fail("cannot write", error))?;
-    let permissions = fs::metadata(&target)
-        .map_err(|error| fail("cannot read permissions", error))?
-        .permissions();
-    fs::set_permissions(temporary.path(), permissions)
-        .map_err(|error| fail("cannot set permissions", error))?;
-    let current = fs::read(&target).map_err(|error| fail("cannot re-read", error))?;
-    if current != original {
-        return Err("changed on disk while being migrated; left as it is".to_string());
+    if give_what_the_file_is(&existing, &metadata, temporary.as_file()).is_err() {
+        return write_in_place(&mut existing, text);
     }
     // The new text is on disk before the rename, so a crash leaves the old file or the new
     // one, never an empty one. The folder is not synced: a rename lost in a crash leaves the
@@ -328,6 +349,70 @@ pub fn write_atomically(path: &Path, original: &[u8], text: &str) -> Result<(), 
     temporary
         .persist(&target)
         .map_err(|error| fail("cannot replace the file", error.error))?;
+    Ok(())
+}
+
+/// Rewrite `file` through its own inode.
+fn write_in_place(file: &mut File, text: &str) -> Result<(), String> {
+    file.seek(io::SeekFrom::Start(0))
+        .and_then(|_| file.write_all(text.as_bytes()))
+        .and_then(|()| file.set_len(text.len() as u64))
+        .and_then(|()| file.sync_all())
+        .map_err(|error| format!("cannot write (the file may be partly rewritten): {error}"))
+}
+
+#[cfg(unix)]
+fn has_other_links(metadata: &fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::nlink(metadata) > 1
+}
+
+#[cfg(not(unix))]
+fn has_other_links(_: &fs::Metadata) -> bool {
+    false
+}
+
+/// Give `replacement` the owner, group, mode and extended attributes of `original`.
+#[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+fn give_what_the_file_is(
+    original: &File,
+    metadata: &fs::Metadata,
+    replacement: &File,
+) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let made = replacement.metadata()?;
+        if (made.uid(), made.gid()) != (metadata.uid(), metadata.gid()) {
+            std::os::unix::fs::fchown(replacement, Some(metadata.uid()), Some(metadata.gid()))?;
+        }
+    }
+    // After the owner: changing it clears the set-user-ID and set-group-ID bits.
+    replacement.set_permissions(metadata.permissions())?;
+    #[cfg(target_os = "linux")]
+    copy_extended_attributes(original, replacement)?;
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn copy_extended_attributes(from: &File, to: &File) -> io::Result<()> {
+    use rustix::fs::{XattrFlags, fgetxattr, fgetxattr_query, flistxattr, flistxattr_query};
+    let size = match flistxattr_query(from) {
+        // A filesystem without them: nothing to copy (not a reason to give up the rename).
+        Err(rustix::io::Errno::NOTSUP) => return Ok(()),
+        listed => listed?,
+    };
+    let mut names = vec![0; size];
+    let listed = flistxattr(from, &mut names[..])?;
+    names.truncate(listed);
+    for name in names
+        .split(|&byte| byte == 0)
+        .filter(|name| !name.is_empty())
+    {
+        let name = std::ffi::CString::new(name).map_err(io::Error::other)?;
+        let mut value = vec![0; fgetxattr_query(from, &name)?];
+        let read = fgetxattr(from, &name, &mut value[..])?;
+        rustix::fs::fsetxattr(to, &name, &value[..read], XattrFlags::empty())?;
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use migrate_engine::checker::RuleSet;
-use migrate_rules::project::{Projects, declared_min_numpy};
+use migrate_rules::project::{Projects, check_config_file, declared_min_numpy};
 use migrate_rules::version::Version;
 use migrate_rules::{CODES, Options, rule_set};
 use rustc_hash::FxHashMap;
@@ -202,12 +202,16 @@ impl Settings {
             return known.clone();
         }
         let pyproject = folder.join("pyproject.toml");
-        let own = if pyproject.is_file() {
-            Config::read(&pyproject, folder).map_err(|error| {
+        let own = match std::fs::metadata(&pyproject).map(|metadata| check_config_file(&metadata)) {
+            Err(_) => Ok(None),
+            // Skipped, as if absent: a FIFO would block the run, a device never end.
+            Ok(Err(why)) => {
+                eprintln!("warning: {}: {why}", pyproject.display());
+                Ok(None)
+            }
+            Ok(Ok(())) => Config::read(&pyproject, folder).map_err(|error| {
                 lock(&self.errors).insert(error.path.clone(), error);
-            })
-        } else {
-            Ok(None)
+            }),
         };
         let governing = match own {
             Ok(Some(config)) => Ok(Some(Arc::new(config))),

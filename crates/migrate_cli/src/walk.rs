@@ -1,9 +1,10 @@
 //! Which files a run checks.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::WalkBuilder;
+use migrate_rules::project::{NOT_A_REGULAR_FILE, check_config_file};
 use rustc_hash::FxHashSet;
 
 use crate::patterns::FilePatterns;
@@ -88,10 +89,17 @@ pub fn files(
     exclusions: Arc<dyn Exclusions>,
     mut found: impl FnMut(PathBuf),
 ) -> Vec<WalkError> {
-    // Only overlapping paths (`src src/a.py`) can name a file twice.
+    // Only overlapping paths (`src src/a.py`, `. a.py`) can name a file twice; checked twice,
+    // its second fix would find it changed on disk. Paths are compared without their `.`
+    // components (`./a.py` is `a.py`).
     let mut seen = (paths.len() > 1).then(FxHashSet::default);
     let mut found = |path: PathBuf| {
-        if seen.as_mut().is_none_or(|seen| seen.insert(path.clone())) {
+        let key = || -> PathBuf {
+            path.components()
+                .filter(|component| *component != Component::CurDir)
+                .collect()
+        };
+        if seen.as_mut().is_none_or(|seen| seen.insert(key())) {
             found(path);
         }
     };
@@ -104,6 +112,10 @@ pub fn files(
             Ok(metadata) if metadata.is_dir() => {
                 walk_folder(path, wanted, &exclusions, &mut found, &mut errors);
             }
+            Ok(metadata) if !metadata.is_file() => errors.push(WalkError {
+                path: path.clone(),
+                message: NOT_A_REGULAR_FILE.to_string(),
+            }),
             Ok(_) => found(path.clone()),
             Err(error) => errors.push(WalkError {
                 path: path.clone(),
@@ -121,19 +133,36 @@ fn walk_folder(
     found: &mut impl FnMut(PathBuf),
     errors: &mut Vec<WalkError>,
 ) {
+    // The walk reads the ignore files of the folder and of every folder above it.
+    let above = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    if let Some(error) = above.ancestors().find_map(unreadable_ignore_file) {
+        errors.push(error);
+        return;
+    }
+    let skipped = Arc::new(Mutex::new(Vec::new()));
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .git_global(false)
         .require_git(false)
         .follow_links(false)
         .filter_entry({
-            let exclusions = exclusions.clone();
+            let (exclusions, skipped) = (exclusions.clone(), skipped.clone());
             move |entry| {
                 let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
                 let path = entry.path();
-                !is_dir
-                    || entry.depth() == 0
-                    || !(exclusions.is_excluded(path) || path.join("pyvenv.cfg").is_file())
+                if !is_dir || entry.depth() == 0 {
+                    return true;
+                }
+                if exclusions.is_excluded(path) || path.join("pyvenv.cfg").is_file() {
+                    return false;
+                }
+                let unreadable = unreadable_ignore_file(path);
+                let walked = unreadable.is_none();
+                skipped
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(unreadable);
+                walked
             }
         })
         .build();
@@ -151,9 +180,25 @@ fn walk_folder(
             }),
         }
     }
+    errors.append(&mut skipped.lock().unwrap_or_else(PoisonError::into_inner));
 }
 
-fn is_python(path: &Path) -> bool {
+/// The walk reads a folder's `.gitignore` and `.ignore` itself (the `ignore` crate has no
+/// hook to skip one), so a folder whose ignore file is a FIFO (the walk would block) or a
+/// device or huge file (it would be read until memory runs out) is not walked; the error
+/// names the file.
+fn unreadable_ignore_file(folder: &Path) -> Option<WalkError> {
+    [".gitignore", ".ignore"].into_iter().find_map(|name| {
+        let file = folder.join(name);
+        let why = check_config_file(&std::fs::metadata(&file).ok()?).err()?;
+        Some(WalkError {
+            path: file,
+            message: format!("{why}; the folder is not checked"),
+        })
+    })
+}
+
+pub fn is_python(path: &Path) -> bool {
     path.extension()
         .is_some_and(|extension| extension == "py" || extension == "pyi" || extension == "ipynb")
 }

@@ -8,6 +8,7 @@
 //! say is read by `migrate_deps`, which also checks them.
 
 use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -197,17 +198,39 @@ impl Folder {
     }
 }
 
-/// Project files larger than this are not read for the floor.
-const MAX_PROJECT_FILE_BYTES: u64 = 4 << 20;
+/// Configuration and project files larger than this are not read.
+const MAX_CONFIG_FILE_BYTES: u64 = 4 << 20;
 
-/// A project file's text, when it is a regular file (not a FIFO that would block, nor a device
-/// such as `/dev/zero` behind a symlink) of reasonable size.
+/// A project file's text, when [`read_config_file`] reads it.
 fn read_project_file(file: &Path) -> Option<String> {
-    let metadata = fs::metadata(file).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_PROJECT_FILE_BYTES {
-        return None;
+    read_config_file(file).ok()
+}
+
+/// The text of a configuration or project file, read only when it is a regular file (a FIFO
+/// would block the run, a device such as `/dev/zero` behind a symlink would be read until
+/// memory runs out) of at most 4 MiB; otherwise an error saying why it was not read.
+pub fn read_config_file(file: &Path) -> io::Result<String> {
+    check_config_file(&fs::metadata(file)?)?;
+    let mut opened = fs::File::open(file)?;
+    // Checked again on what was opened: the path may have been replaced in between.
+    check_config_file(&opened.metadata()?)?;
+    let mut text = String::new();
+    opened.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// Why a FIFO, socket or device is not read.
+pub const NOT_A_REGULAR_FILE: &str = "not a regular file (a FIFO, socket or device?), not read";
+
+/// Whether a file with this metadata may be read by [`read_config_file`], else why not.
+pub fn check_config_file(metadata: &fs::Metadata) -> io::Result<()> {
+    if !metadata.is_file() {
+        return Err(io::Error::other(NOT_A_REGULAR_FILE));
     }
-    fs::read_to_string(file).ok()
+    if metadata.len() > MAX_CONFIG_FILE_BYTES {
+        return Err(io::Error::other("larger than 4 MiB, not read"));
+    }
+    Ok(())
 }
 
 /// The requirements of `install_requires` of the `setup(...)` call in a `setup.py`: a literal list or tuple of

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::absolute_path;
+use super::{absolute_path, shown_path};
 use crate::run::FileReport;
 
 pub fn annotations(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> io::Result<()> {
@@ -13,7 +13,7 @@ pub fn annotations(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> 
         for finding in &report.findings {
             let mut message = format!(
                 "{}:{}: {} {}",
-                report.path.display(),
+                shown_path(&report.path),
                 finding.location(),
                 finding.code,
                 finding.message

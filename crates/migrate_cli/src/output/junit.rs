@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{absolute_path, message_with_advice};
+use super::{absolute_path, message_with_advice, visible};
 use crate::run::FileReport;
 
 pub fn junit(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> io::Result<()> {
@@ -72,10 +72,11 @@ pub fn junit(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> io::Re
     writeln!(out, "</testsuites>")
 }
 
-/// Text for XML attributes and content.
+/// Text for XML attributes and content (controls, which XML 1.0 cannot carry even escaped, are
+/// spelled out).
 fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in visible(text).chars() {
         match c {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),

@@ -7,6 +7,7 @@ mod sarif;
 mod style;
 mod text;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -157,13 +158,18 @@ pub fn run(
 
 pub fn error(err: &mut impl Write, report: &FileReport) -> io::Result<()> {
     if let Some(message) = &report.error {
-        writeln!(err, "error: {}: {message}", report.path.display())?;
+        writeln!(
+            err,
+            "error: {}: {}",
+            shown_path(&report.path),
+            visible(message)
+        )?;
     }
     for dropped in &report.dropped {
         writeln!(
             err,
             "warning: {}:{}:{}: {} fix not applied, the result would not parse (a bug in migrate): {}",
-            report.path.display(),
+            shown_path(&report.path),
             dropped.position.line,
             dropped.position.column,
             dropped.code,
@@ -188,4 +194,46 @@ fn absolute_path(path: &Path, cwd: &Path) -> String {
         return "-".to_string();
     }
     crate::patterns::absolute(path, cwd).display().to_string()
+}
+
+/// A path as the text formats print it: see [`visible`].
+pub fn shown_path(path: &Path) -> String {
+    visible(&path.display().to_string()).into_owned()
+}
+
+/// `text` with each invisible character (controls, format characters such as U+FEFF or
+/// U+200B, separators other than the space) spelled as CPython spells it, `U+200B`: printed
+/// raw, they hide what is wrong in a syntax error, and in a file name they reach the terminal
+/// as escape sequences or make a report that is not XML.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_invisible(c) {
+            shown.push_str(&format!("U+{:04X}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || (c.is_whitespace() && !matches!(c, ' ' | '\n'))
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{61c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
 }

@@ -6,13 +6,68 @@ use std::path::Path;
 
 use migrate_engine::source::Position;
 use migrate_rules::RULES;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::{absolute_path, message_with_advice};
+use crate::finding::Finding;
 use crate::run::FileReport;
 
+/// The log is written as the results are made, one at a time: memory stays that of the
+/// findings themselves. Fields are declared in the order `json!` (a sorted map) wrote them.
 pub fn sarif(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> io::Result<()> {
-    let rules: Vec<Value> = RULES
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            results: Results { reports, cwd },
+            tool: json!({
+                "driver": {
+                    "name": "migrate",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules(),
+                },
+            }),
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct Log<'r> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'r>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Run<'r> {
+    results: Results<'r>,
+    tool: Value,
+}
+
+/// The results of the findings, serialized as they are made.
+struct Results<'r> {
+    reports: &'r [FileReport],
+    cwd: &'r Path,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.reports.iter().flat_map(|report| {
+            let uri = file_uri(&absolute_path(&report.path, self.cwd));
+            report
+                .findings
+                .iter()
+                .map(move |finding| result(finding, &uri))
+        }))
+    }
+}
+
+fn rules() -> Vec<Value> {
+    RULES
         .iter()
         .map(|rule| {
             json!({
@@ -24,61 +79,42 @@ pub fn sarif(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> io::Re
                 "properties": { "name": rule.name },
             })
         })
-        .collect();
-    let mut results = Vec::new();
-    for report in reports {
-        let uri = file_uri(&absolute_path(&report.path, cwd));
-        for finding in &report.findings {
-            let mut result = json!({
-                "ruleId": finding.code,
-                "ruleIndex": RULES.iter().position(|rule| rule.code == finding.code),
-                "level": "error",
-                "message": { "text": message_with_advice(finding) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": region(finding.start, finding.end),
-                    },
-                }],
-            });
-            if let Some(fix) = &finding.fix {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|edit| {
-                        json!({
-                            "deletedRegion": region(edit.start, edit.end),
-                            "insertedContent": { "text": edit.content },
-                        })
-                    })
-                    .collect();
-                result["fixes"] = json!([{
-                    "description": { "text": finding.help.as_deref().unwrap_or(&finding.message) },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": uri },
-                        "replacements": replacements,
-                    }],
-                }]);
-            }
-            results.push(result);
-        }
-    }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "migrate",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                },
+        .collect()
+}
+
+fn result(finding: &Finding, uri: &str) -> Value {
+    let mut result = json!({
+        "ruleId": finding.code,
+        "ruleIndex": RULES.iter().position(|rule| rule.code == finding.code),
+        "level": "error",
+        "message": { "text": message_with_advice(finding) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri },
+                "region": region(finding.start, finding.end),
             },
-            "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    if let Some(fix) = &finding.fix {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|edit| {
+                json!({
+                    "deletedRegion": region(edit.start, edit.end),
+                    "insertedContent": { "text": edit.content },
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": finding.help.as_deref().unwrap_or(&finding.message) },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri },
+                "replacements": replacements,
+            }],
+        }]);
+    }
+    result
 }
 
 /// SARIF regions count lines and columns from 1 and end after the last character, as the

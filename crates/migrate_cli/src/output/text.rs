@@ -6,14 +6,14 @@ use std::io::{self, Write};
 
 use migrate_rules::rule_info;
 
-use super::Summary;
 use super::style::{self, Paint};
+use super::{Summary, shown_path};
 use crate::args::Mode;
 use crate::finding::{DiffLine, Finding};
 use crate::run::FileReport;
 
 pub fn concise(out: &mut impl Write, report: &FileReport, paint: &Paint) -> io::Result<()> {
-    let path = report.path.display();
+    let path = shown_path(&report.path);
     for finding in &report.findings {
         write!(
             out,
@@ -82,7 +82,7 @@ fn frame(
         "{:width$}{} {}:{}",
         "",
         paint.paint(style::GUTTER, "-->"),
-        report.path.display(),
+        shown_path(&report.path),
         finding.location()
     )?;
     writeln!(out, "{}", gutter(None))?;
@@ -247,7 +247,7 @@ pub fn fixes(
             out,
             "{} {}{}",
             paint.paint(style::FIXABLE, "-"),
-            paint.paint(style::EMPHASIS, report.path.display()),
+            paint.paint(style::EMPHASIS, shown_path(&report.path)),
             paint.paint(style::FIXABLE, ":")
         )?;
         let mut fixed: Vec<(&&str, &usize)> = report.fixed_codes.iter().collect();
