@@ -3,7 +3,7 @@ use migrate_engine::ast::{self as ast, AnyNodeRef, Expr};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers};
+use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers, skip_blanks, word_starts};
 use migrate_engine::syntax_edits::remove_arguments;
 use migrate_engine::text_size::Ranged;
 
@@ -63,10 +63,12 @@ impl Rule for ArrayCopyFalse {
     }
 
     fn triggers(&self) -> Option<Triggers> {
-        // `copy=False`, or `copy=<a parameter>` (any value, from the bytes).
-        let copy = Inside::Keyword("copy".into(), None);
+        // `copy=False`, or `copy=<a parameter>`: any value but `True`, from the bytes.
         let call = Anchor::Call(vec!["numpy.array".into()]);
-        Some(Triggers::any(vec![Atom::Within(call, copy)]))
+        Some(Triggers::any(vec![Atom::Within(
+            call,
+            Inside::Check(may_pass_copy_other_than_true),
+        )]))
     }
 
     fn expr<'a>(&self, checker: &mut Checker<'a>, expr: &'a Expr) {
@@ -279,5 +281,45 @@ impl ArrayCopyFalse {
             Fix::new(edits),
             format!("Use `np.{function}(...)`, which copies only when needed on every NumPy"),
         ))
+    }
+}
+
+/// Whether call arguments may pass `copy=` something other than `True`.
+fn may_pass_copy_other_than_true(arguments: &str) -> bool {
+    let bytes = arguments.as_bytes();
+    word_starts(arguments, "copy").any(|start| {
+        let equals = skip_blanks(bytes, start + 4, true);
+        if bytes.get(equals) != Some(&b'=') || bytes.get(equals + 1) == Some(&b'=') {
+            return false;
+        }
+        let value = &arguments[equals + 1..];
+        let end = value.find([',', ')', '#']).unwrap_or(value.len());
+        value[..end].trim() != "True"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_pass_copy_other_than_true;
+
+    #[test]
+    fn copy_other_than_true_may_matter() {
+        for yes in [
+            "x, copy=False",
+            "x, copy = copy)",
+            "x,\n copy=(True)",
+            "x, copy=c, dtype=d",
+        ] {
+            assert!(may_pass_copy_other_than_true(yes), "{yes:?}");
+        }
+        for no in [
+            "x, copy=True",
+            "x, copy = True )",
+            "x, dtype=d",
+            "f(copy)",
+            "x, copy == y",
+        ] {
+            assert!(!may_pass_copy_other_than_true(no), "{no:?}");
+        }
     }
 }
