@@ -197,7 +197,11 @@ fn setup_cfg_floor(text: &str) -> Option<Version> {
 /// read.
 fn setup_py_floor(text: &str) -> Option<Version> {
     use migrate_engine::ast::{Expr, Stmt};
-    let parsed = migrate_engine::parser::parse_module(text).ok()?;
+    let parsed =
+        migrate_engine::nesting::parse(text, migrate_engine::ast::PySourceType::Python).ok()?;
+    if !parsed.errors().is_empty() {
+        return None;
+    }
     let body = &parsed.syntax().body;
     let top_level_value = |name: &str| {
         body.iter().rev().find_map(|stmt| match stmt {
