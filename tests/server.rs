@@ -514,3 +514,39 @@ fn a_panic_is_logged_and_the_server_goes_on() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn deep_documents_are_not_checked_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let open = |client: &mut Client, name: &str, text: &str| {
+        let uri = file_uri(&dir.path().join(name));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+        uri
+    };
+    // Far beyond CPython's limits: nothing to show, and the server still answers.
+    let deep = format!("import numpy as np\nx = np.float_{}\n", "+1".repeat(25_000));
+    let deep = open(&mut client, "deep.py", &deep);
+    assert!(client.diagnostics(&deep).is_empty());
+    assert!(code_actions(&mut client, &deep, range((1, 4), (1, 6)), None).is_empty());
+    // At the limit: checked and fixed on the server's stack.
+    let text = format!(
+        "import numpy as np\nx = {}np.float_ + {}\n",
+        "-".repeat(1_000),
+        vec!["np.NaN"; 900].join(" + ")
+    );
+    let limit = open(&mut client, "limit.py", &text);
+    assert_eq!(client.diagnostics(&limit).len(), 901);
+    let actions = code_actions(
+        &mut client,
+        &limit,
+        range((1, 0), (1, 1)),
+        Some(&["source"]),
+    );
+    let fixed = apply(&text, edits_of(&actions[0], &limit));
+    assert!(!fixed.contains("np.float_") && !fixed.contains("np.NaN"));
+    assert_eq!(client.shutdown(), 0);
+}

@@ -34,10 +34,20 @@ use crate::documents::Documents;
 use crate::lint::Target;
 use crate::position::Encoding;
 
+/// The stack documents are checked on: the one the command line's workers have, as the
+/// semantic model and the rules recurse once per level of nesting.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
 /// Serve on standard input and output until the client says `exit`.
-pub fn stdio(resolve: impl Fn(&Path) -> Arc<RuleSet>) -> anyhow::Result<()> {
+pub fn stdio(resolve: impl Fn(&Path) -> Arc<RuleSet> + Sync) -> anyhow::Result<()> {
     let (connection, threads) = Connection::stdio();
-    run(&connection, resolve)?;
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || run(&connection, &resolve))?
+            .join()
+            .unwrap_or_else(|_| anyhow::bail!("internal error (a bug in migrate)"))
+    })?;
     drop(connection);
     threads.join()?;
     Ok(())
