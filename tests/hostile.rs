@@ -462,3 +462,39 @@ fn many_reads_of_a_name_bound_many_times_stay_linear() {
     );
     assert!(report.matches("ptp").count() >= repeat);
 }
+
+#[test]
+fn findings_on_one_long_line_cost_what_the_line_does() {
+    let findings = 20_000;
+    let source = format!(
+        "import numpy as np\nx = [{}]\n",
+        vec!["np.float_"; findings].join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "long.py", &source);
+    // GNU time prints the peak resident set size of the run, in KB, as its last line.
+    let run = Command::new("/usr/bin/time")
+        .current_dir(dir.path())
+        .args([
+            "-f",
+            "%M",
+            env!("CARGO_BIN_EXE_migrate"),
+            "--check",
+            "long.py",
+        ])
+        .output()
+        .expect("GNU time at /usr/bin/time");
+    assert_eq!(run.status.code(), Some(1));
+    let report = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(report.matches("NP201 [*]").count(), findings);
+    // Each frame shows a window of the line: twice 100 bytes around the finding and `…`.
+    let longest = report
+        .lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap();
+    assert!(longest < 300, "a line of {longest} characters");
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    let peak_kb: u64 = stderr.lines().last().unwrap().trim().parse().unwrap();
+    assert!(peak_kb < 500_000, "{peak_kb} KB");
+}
