@@ -550,3 +550,63 @@ fn deep_documents_are_not_checked_and_the_server_goes_on() {
     assert!(!fixed.contains("np.float_") && !fixed.contains("np.NaN"));
     assert_eq!(client.shutdown(), 0);
 }
+
+/// The server's exit code and standard error for `input` written raw to its standard input.
+fn serve_raw(input: &[u8]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migrate server starts");
+    let mut stdin = child.stdin.take().unwrap();
+    // The server may stop reading early: a failed write is part of what is tested.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn framed(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn oversized_and_malformed_messages_are_refused_with_a_reason() {
+    let (code, stderr) = serve_raw(b"Content-Length: 1000000000000\r\n\r\n{}");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: message of 1000000000000 bytes refused: the limit is 67108864 bytes (64 MiB)\n"
+    );
+    let (code, stderr) = serve_raw(b"Content-Type: text/plain\r\n\r\n{}");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: malformed message: no Content-Length header\n"
+    );
+    let (code, stderr) = serve_raw(&framed("{not json"));
+    assert_eq!(code, Some(2));
+    assert!(stderr.starts_with("error: malformed message: "), "{stderr}");
+    let (code, stderr) = serve_raw(b"Content-Length: 20\r\n\r\n{}");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("error: the input ended inside a message"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_without_shutdown_exits_1() {
+    let initialize = framed(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
+    );
+    let initialized = framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    let exit = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let (code, stderr) = serve_raw(&[initialize, initialized, exit].concat());
+    assert_eq!((code, stderr.as_str()), (Some(1), ""));
+}
