@@ -498,3 +498,16 @@ fn findings_on_one_long_line_cost_what_the_line_does() {
     let peak_kb: u64 = stderr.lines().last().unwrap().trim().parse().unwrap();
     assert!(peak_kb < 500_000, "{peak_kb} KB");
 }
+
+#[test]
+fn a_named_expression_passed_as_a_keyword_is_parenthesized() {
+    let source = "import numpy as np\nnp.maximum([1, 5], (3, 2), out := np.empty(2))\nnp.maximum(a, b, (o := c))\n";
+    let (fixed, code) = fix_stdin(source.as_bytes(), &[]);
+    assert_eq!(
+        (String::from_utf8(fixed).unwrap().as_str(), code),
+        (
+            "import numpy as np\nnp.maximum([1, 5], (3, 2), out=(out := np.empty(2)))\nnp.maximum(a, b, out=((o := c)))\n",
+            0
+        )
+    );
+}
