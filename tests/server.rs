@@ -610,3 +610,28 @@ fn exit_without_shutdown_exits_1() {
     let (code, stderr) = serve_raw(&[initialize, initialized, exit].concat());
     assert_eq!((code, stderr.as_str()), (Some(1), ""));
 }
+
+#[test]
+fn quick_fixes_leave_text_that_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let uri = file_uri(&dir.path().join("walrus.py"));
+    let text = "import numpy as np\nnp.maximum([1, 5], (3, 2), out := np.empty(2))\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(&uri).len(), 1);
+    let actions = code_actions(
+        &mut client,
+        &uri,
+        range((1, 30), (1, 30)),
+        Some(&["quickfix"]),
+    );
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        apply(text, edits_of(&actions[0], &uri)),
+        "import numpy as np\nnp.maximum([1, 5], (3, 2), out=(out := np.empty(2)))\n"
+    );
+    assert_eq!(client.shutdown(), 0);
+}
