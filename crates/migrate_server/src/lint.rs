@@ -279,7 +279,8 @@ pub fn code_actions(
         };
         for ((shown, diagnostic, fix), taken) in asked.into_iter().zip(together.taken) {
             // An edit whose result does not parse is never offered (`--fix` withholds it too).
-            if !(taken && together_parse) && !parses(&apply_fixes(target.source(), [fix]).text) {
+            let proven = taken && together_parse;
+            if !proven && !parses(&apply_fixes(target.source(), [fix]).text) {
                 continue;
             }
             let Some(edit) = target.fix_edit(fix, index.as_ref(), encoding) else {
