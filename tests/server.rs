@@ -635,3 +635,25 @@ fn quick_fixes_leave_text_that_parses() {
     );
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn twenty_thousand_findings_on_one_line_are_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let uri = file_uri(&dir.path().join("long.py"));
+    let findings = 20_000;
+    let text = format!(
+        "import numpy as np\nx = [{}]\n",
+        vec!["np.float_"; findings].join(", ")
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    // Each answer within the client's 30 s (counting the characters before each finding took
+    // minutes).
+    assert_eq!(client.diagnostics(&uri).len(), findings);
+    let actions = code_actions(&mut client, &uri, range((1, 0), (1, 1_000_000)), None);
+    assert_eq!(actions.len(), findings + 1);
+    assert_eq!(client.shutdown(), 0);
+}
