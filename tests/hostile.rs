@@ -189,48 +189,121 @@ fn a_50_mb_file_is_checked() {
     assert!(fixed.ends_with("x = np.float64\n"));
 }
 
-#[test]
-fn nesting_10000_deep_does_not_overflow() {
-    let depth = 10_000;
-    let parentheses = format!(
-        "import numpy as np\nx = {}np.float_{}\n",
-        "(".repeat(depth),
-        ")".repeat(depth)
-    );
-    let lists = format!(
-        "import numpy as np\nx = {}np.NaN{}\n",
-        "[".repeat(depth),
-        "]".repeat(depth)
-    );
-    let calls = format!(
-        "import numpy as np\nx = {}np.Inf{}\n",
-        "f(".repeat(depth),
-        ")".repeat(depth)
-    );
-    let operators = format!(
-        "import numpy as np\nx = {}\n",
-        vec!["np.NaN"; depth].join(" + ")
-    );
+/// Sources nested as deeply as CPython accepts: 199 brackets, 3,000 levels of operators.
+fn nested_at_the_limit() -> Vec<(&'static str, String)> {
+    let brackets = 199;
+    let wrapped = |open: &str, close: &str| {
+        format!(
+            "import numpy as np\nx = {}np.float_{}\n",
+            open.repeat(brackets),
+            close.repeat(brackets)
+        )
+    };
+    // Each term is two levels: its `+` and the `.` of `np.NaN`.
+    let terms = vec!["np.NaN"; 1_500].join(" + ");
     let mut blocks = String::from("import numpy as np\n");
     for level in 0..1_000 {
         blocks.push_str(&format!("{}if x:\n", " ".repeat(level)));
     }
     blocks.push_str(&format!("{}y = np.float_\n", " ".repeat(1_000)));
-    for (name, source) in [
-        ("parentheses", parentheses),
-        ("lists", lists),
-        ("calls", calls),
-        ("operators", operators),
+    vec![
+        ("parentheses", wrapped("(", ")")),
+        ("lists", wrapped("[", "]")),
+        ("calls", wrapped("f(", ")")),
+        ("operators", format!("import numpy as np\nx = {terms}\n")),
+        (
+            "unary",
+            format!("import numpy as np\nx = {}np.float_\n", "-".repeat(2_999)),
+        ),
         ("blocks", blocks),
-    ] {
+    ]
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_fixed() {
+    for (name, source) in nested_at_the_limit() {
         let (fixed, code) = fix_stdin(source.as_bytes(), &[]);
         assert_eq!(code, 0, "{name}");
         let fixed = String::from_utf8(fixed).unwrap();
         assert!(
-            !fixed.contains("np.float_") && !fixed.contains("np.NaN") && !fixed.contains("np.Inf"),
+            !fixed.contains("np.float_") && !fixed.contains("np.NaN"),
             "{name}"
         );
     }
+}
+
+/// Sources nested far beyond what CPython accepts, each form that recurses somewhere.
+fn nested_too_deeply() -> Vec<(&'static str, String)> {
+    let header = "import numpy as np\nx = np.float_";
+    let deep = 200_000;
+    vec![
+        ("plus.py", format!("{header}{}\n", "+1".repeat(1_000_000))),
+        (
+            "lists.py",
+            format!("{header} + {}{}\n", "[".repeat(deep), "]".repeat(deep)),
+        ),
+        (
+            "calls.py",
+            format!("{header} + {}1{}\n", "f(".repeat(deep), ")".repeat(deep)),
+        ),
+        ("minus.py", format!("{header} + {}1\n", "-".repeat(deep))),
+        ("not.py", format!("{header} + {}1\n", "not ".repeat(deep))),
+        (
+            "attributes.py",
+            format!("{header}{}\n", ".real".repeat(deep)),
+        ),
+        (
+            "one_over_the_limit.py",
+            format!("{header} + {}1\n", "-".repeat(3_000)),
+        ),
+        (
+            "brackets_over_the_limit.py",
+            format!("{header} + {}1{}\n", "(".repeat(200), ")".repeat(200)),
+        ),
+    ]
+}
+
+#[test]
+fn nesting_beyond_cpythons_limits_is_an_error_of_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "good.py", OLD);
+    let deep = nested_too_deeply();
+    for (name, source) in &deep {
+        write(dir.path(), name, source);
+    }
+    let run = migrate(dir.path(), &["--fix", "."], None);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(fs::read_to_string(dir.path().join("good.py")).unwrap(), NEW);
+    for (name, source) in &deep {
+        assert_eq!(
+            &fs::read_to_string(dir.path().join(name)).unwrap(),
+            source,
+            "{name}"
+        );
+        let error = run
+            .stderr
+            .lines()
+            .find(|line| line.contains(&format!("./{name}:")))
+            .unwrap_or_else(|| panic!("no error for {name}: {}", run.stderr));
+        assert!(
+            error.contains("syntax error: too deeply nested to check: ")
+                && error.contains("(CPython's limit is "),
+            "{error}"
+        );
+    }
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name.to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let (plus, source) = &deep[0];
+    let (out, code) = fix_stdin(source.as_bytes(), &[]);
+    assert_eq!(
+        (out.as_slice(), code),
+        (source.as_bytes(), 2),
+        "{plus} on stdin"
+    );
 }
 
 #[cfg(unix)]
@@ -626,4 +699,53 @@ fn many_reads_of_a_name_bound_many_times_stay_linear() {
         &report[..2000]
     );
     assert!(report.matches("ptp").count() >= repeat);
+}
+
+#[test]
+fn findings_on_one_long_line_cost_what_the_line_does() {
+    let findings = 20_000;
+    let source = format!(
+        "import numpy as np\nx = [{}]\n",
+        vec!["np.float_"; findings].join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "long.py", &source);
+    // GNU time prints the peak resident set size of the run, in KB, as its last line.
+    let run = Command::new("/usr/bin/time")
+        .current_dir(dir.path())
+        .args([
+            "-f",
+            "%M",
+            env!("CARGO_BIN_EXE_migrate"),
+            "--check",
+            "long.py",
+        ])
+        .output()
+        .expect("GNU time at /usr/bin/time");
+    assert_eq!(run.status.code(), Some(1));
+    let report = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(report.matches("NP201 [*]").count(), findings);
+    // Each frame shows a window of the line: twice 100 bytes around the finding and `…`.
+    let longest = report
+        .lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap();
+    assert!(longest < 300, "a line of {longest} characters");
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    let peak_kb: u64 = stderr.lines().last().unwrap().trim().parse().unwrap();
+    assert!(peak_kb < 500_000, "{peak_kb} KB");
+}
+
+#[test]
+fn a_named_expression_passed_as_a_keyword_is_parenthesized() {
+    let source = "import numpy as np\nnp.maximum([1, 5], (3, 2), out := np.empty(2))\nnp.maximum(a, b, (o := c))\n";
+    let (fixed, code) = fix_stdin(source.as_bytes(), &[]);
+    assert_eq!(
+        (String::from_utf8(fixed).unwrap().as_str(), code),
+        (
+            "import numpy as np\nnp.maximum([1, 5], (3, 2), out=(out := np.empty(2)))\nnp.maximum(a, b, out=((o := c)))\n",
+            0
+        )
+    );
 }

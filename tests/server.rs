@@ -531,3 +531,146 @@ fn a_requirement_that_is_not_one_leaves_the_server_running() {
     assert_eq!(diagnostics[0]["code"], "NP201");
     assert_eq!(client.shutdown(), 0);
 }
+
+#[test]
+fn deep_documents_are_not_checked_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let open = |client: &mut Client, name: &str, text: &str| {
+        let uri = file_uri(&dir.path().join(name));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+        uri
+    };
+    // Far beyond CPython's limits: nothing to show, and the server still answers.
+    let deep = format!("import numpy as np\nx = np.float_{}\n", "+1".repeat(25_000));
+    let deep = open(&mut client, "deep.py", &deep);
+    assert!(client.diagnostics(&deep).is_empty());
+    assert!(code_actions(&mut client, &deep, range((1, 4), (1, 6)), None).is_empty());
+    // At the limit: checked and fixed on the server's stack.
+    let text = format!(
+        "import numpy as np\nx = {}np.float_ + {}\n",
+        "-".repeat(1_000),
+        vec!["np.NaN"; 900].join(" + ")
+    );
+    let limit = open(&mut client, "limit.py", &text);
+    assert_eq!(client.diagnostics(&limit).len(), 901);
+    let actions = code_actions(
+        &mut client,
+        &limit,
+        range((1, 0), (1, 1)),
+        Some(&["source"]),
+    );
+    let fixed = apply(&text, edits_of(&actions[0], &limit));
+    assert!(!fixed.contains("np.float_") && !fixed.contains("np.NaN"));
+    assert_eq!(client.shutdown(), 0);
+}
+
+/// The server's exit code and standard error for `input` written raw to its standard input.
+fn serve_raw(input: &[u8]) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migrate server starts");
+    let mut stdin = child.stdin.take().unwrap();
+    // The server may stop reading early: a failed write is part of what is tested.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn framed(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+#[test]
+fn oversized_and_malformed_messages_are_refused_with_a_reason() {
+    let (code, stderr) = serve_raw(b"Content-Length: 1000000000000\r\n\r\n{}");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: message of 1000000000000 bytes refused: the limit is 67108864 bytes (64 MiB)\n"
+    );
+    let (code, stderr) = serve_raw(b"Content-Type: text/plain\r\n\r\n{}");
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: malformed message: no Content-Length header\n"
+    );
+    let (code, stderr) = serve_raw(&framed("{not json"));
+    assert_eq!(code, Some(2));
+    assert!(stderr.starts_with("error: malformed message: "), "{stderr}");
+    let (code, stderr) = serve_raw(b"Content-Length: 20\r\n\r\n{}");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.starts_with("error: the input ended inside a message"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn exit_without_shutdown_exits_1() {
+    let initialize = framed(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
+    );
+    let initialized = framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    let exit = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let (code, stderr) = serve_raw(&[initialize, initialized, exit].concat());
+    assert_eq!((code, stderr.as_str()), (Some(1), ""));
+}
+
+#[test]
+fn quick_fixes_leave_text_that_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let uri = file_uri(&dir.path().join("walrus.py"));
+    let text = "import numpy as np\nnp.maximum([1, 5], (3, 2), out := np.empty(2))\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    assert_eq!(client.diagnostics(&uri).len(), 1);
+    let actions = code_actions(
+        &mut client,
+        &uri,
+        range((1, 30), (1, 30)),
+        Some(&["quickfix"]),
+    );
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(
+        apply(text, edits_of(&actions[0], &uri)),
+        "import numpy as np\nnp.maximum([1, 5], (3, 2), out=(out := np.empty(2)))\n"
+    );
+    assert_eq!(client.shutdown(), 0);
+}
+
+#[test]
+fn twenty_thousand_findings_on_one_line_are_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut client, _) = Client::start(dir.path(), &[], json!({}));
+    let uri = file_uri(&dir.path().join("long.py"));
+    let findings = 20_000;
+    let text = format!(
+        "import numpy as np\nx = [{}]\n",
+        vec!["np.float_"; findings].join(", ")
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    // Each answer within the client's 30 s (counting the characters before each finding took
+    // minutes).
+    assert_eq!(client.diagnostics(&uri).len(), findings);
+    let actions = code_actions(&mut client, &uri, range((1, 0), (1, 1_000_000)), None);
+    assert_eq!(actions.len(), findings + 1);
+    assert_eq!(client.shutdown(), 0);
+}

@@ -8,6 +8,9 @@ use migrate_engine::text_size::{Ranged, TextRange, TextSize};
 
 /// Lines shown before and after the finding's line.
 const FRAME_CONTEXT: usize = 2;
+/// Bytes of a line shown either side of what a finding or fix covers: 20,000 findings on one
+/// long line must not keep 20,000 copies of it, nor count its characters 20,000 times.
+const LINE_WINDOW: usize = 100;
 
 #[derive(Debug)]
 pub struct Finding {
@@ -86,25 +89,73 @@ impl Frame {
         let line = position.line;
         let last = source.line_count().max(line);
         let first = line.saturating_sub(FRAME_CONTEXT).max(1);
-        let lines = (first..=(line + FRAME_CONTEXT).min(last))
-            .map(|number| source.slice(source.line_range(number - 1)).to_string())
-            .collect();
         let line_range = source.line_range(line - 1);
-        let text = source.slice(line_range);
-        let lead = text
-            .chars()
-            .take(position.column - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
         let covered = TextRange::new(range.start(), range.end().min(line_range.end()));
+        let width = source.slice(covered).chars().count().max(1);
+        let column = |offset: TextSize| (offset - line_range.start()).to_usize();
+        let window = Window::around(column(covered.start()), column(covered.end()));
+        let lines = (first..=(line + FRAME_CONTEXT).min(last))
+            .map(|number| window.clip(source.slice(source.line_range(number - 1))))
+            .collect();
+        let text = source.slice(line_range);
+        let shown_from = window.start_in(text);
+        let lead = (if shown_from > 0 { " " } else { "" }).to_string()
+            + &text[shown_from..column(covered.start())]
+                .chars()
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect::<String>();
         Self {
             first,
             lines,
             line,
             lead,
-            width: source.slice(covered).chars().count().max(1),
+            width,
         }
     }
+}
+
+/// The bytes of a line shown (counted from its start): those a finding covers and
+/// [`LINE_WINDOW`] either side; `…` stands for what is cut.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: usize,
+    end: usize,
+}
+
+impl Window {
+    fn around(start: usize, end: usize) -> Self {
+        Self {
+            start: start.saturating_sub(LINE_WINDOW),
+            end: end.saturating_add(LINE_WINDOW),
+        }
+    }
+
+    /// Where the part of `line` shown starts (not inside a character).
+    fn start_in(self, line: &str) -> usize {
+        char_start(line, self.start)
+    }
+
+    fn clip(self, line: &str) -> String {
+        let (start, end) = (self.start_in(line), char_start(line, self.end));
+        let mut clipped = String::new();
+        if start > 0 {
+            clipped.push('…');
+        }
+        clipped.push_str(&line[start..end.max(start)]);
+        if end < line.len() {
+            clipped.push('…');
+        }
+        clipped
+    }
+}
+
+/// The start of the character of `text` that byte `at` is in (its end past the end).
+fn char_start(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// A fix as its edits, positioned, and as the lines it changes.
@@ -191,11 +242,26 @@ impl FixView {
             let old_lines: Vec<&str> = source.slice(lines).lines().collect();
             let new_lines: Vec<&str> = new.lines().collect();
             let first_number = first_line.saturating_add_signed(shift) + 1;
+            let column = |offset: TextSize| {
+                (offset - source.line_range(source.line_number(offset)).start()).to_usize()
+            };
+            let window = Window::around(
+                group
+                    .iter()
+                    .map(|(start, ..)| column(*start))
+                    .min()
+                    .unwrap_or(0),
+                group
+                    .iter()
+                    .map(|(start, end, content)| column(*end).max(column(*start) + content.len()))
+                    .max()
+                    .unwrap_or(0),
+            );
             let mut hunk: Vec<DiffLine> = similar::TextDiff::from_slices(&old_lines, &new_lines)
                 .iter_all_changes()
                 .map(|change| {
                     let number = change.new_index().map(|index| first_number + index);
-                    let text = change.value().to_string();
+                    let text = window.clip(change.value());
                     match (change.tag(), number) {
                         (similar::ChangeTag::Equal, Some(number)) => {
                             DiffLine::Context(number, text)

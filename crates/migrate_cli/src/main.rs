@@ -312,7 +312,7 @@ fn server(args: &Args) -> ExitCode {
             })
         })
     });
-    exit_status(served.map(|()| ExitCode::SUCCESS))
+    exit_status(served)
 }
 
 /// What the exit status flags ask.

@@ -6,6 +6,7 @@
 //! * [`edit`]: edits, fixes and applying them; [`syntax_edits`]: edits that know Python;
 //! * [`prefilter`]: telling from the bytes that no rule can report in a file;
 //! * [`project`]: the project's own modules, for the names they re-export;
+//! * [`nesting`]: refusing sources too deeply nested to check;
 //! * [`lint`]: check or fix one source text; [`notebook`]: the same for a Jupyter notebook.
 
 pub mod assignments;
@@ -13,6 +14,7 @@ pub mod checker;
 pub mod diagnostic;
 pub mod edit;
 pub mod lint;
+pub mod nesting;
 pub mod noqa;
 pub mod notebook;
 pub mod prefilter;

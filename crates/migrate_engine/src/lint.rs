@@ -5,12 +5,13 @@ use std::path::Path;
 
 use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_python_ast::{ModModule, PySourceType};
-use ruff_python_parser::{Parsed, parse_unchecked_source};
+use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::checker::{Checker, Rule, RuleSet};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Fix, apply_fixes};
+use crate::nesting;
 use crate::noqa::NoqaDirectives;
 use crate::project::ProjectFile;
 use crate::semantic::SemanticModel;
@@ -36,7 +37,12 @@ impl std::fmt::Display for SyntaxError {
 }
 
 fn parse(source: &str, path: &Path) -> Result<Parsed<ModModule>, SyntaxError> {
-    let parsed = parse_unchecked_source(source, PySourceType::from(path));
+    let parsed =
+        nesting::parse(source, PySourceType::from(path)).map_err(|too_deep| SyntaxError {
+            message: too_deep.message,
+            position: SourceText::new(source).position(too_deep.offset),
+            offset: too_deep.offset,
+        })?;
     match parsed.errors().first() {
         None => Ok(parsed),
         Some(error) => Err(SyntaxError {

@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::SystemTime;
 
 use ruff_python_ast::PySourceType;
-use ruff_python_parser::parse_unchecked_source;
 use rustc_hash::FxHashMap;
 
+use crate::nesting;
 use crate::prefilter::loose_exports;
 use crate::semantic::{LooseExports, ModuleExports, ProjectImports, SemanticModel, TrackedModules};
 
@@ -335,7 +335,7 @@ impl ProjectImports for ProjectFile<'_> {
             &file,
             |module| &mut module.exports,
             |source| {
-                let parsed = parse_unchecked_source(source, PySourceType::Python);
+                let parsed = nesting::parse(source, PySourceType::Python).ok()?;
                 if !parsed.errors().is_empty() {
                     return None;
                 }

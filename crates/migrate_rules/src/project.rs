@@ -238,9 +238,14 @@ pub fn check_config_file(metadata: &fs::Metadata) -> io::Result<()> {
 /// read.
 fn setup_py_requirements(text: &str) -> Vec<String> {
     use migrate_engine::ast::{Expr, Stmt};
-    let Ok(parsed) = migrate_engine::parser::parse_module(text) else {
+    let Ok(parsed) =
+        migrate_engine::nesting::parse(text, migrate_engine::ast::PySourceType::Python)
+    else {
         return Vec::new();
     };
+    if !parsed.errors().is_empty() {
+        return Vec::new();
+    }
     let body = &parsed.syntax().body;
     let top_level_value = |name: &str| {
         body.iter().rev().find_map(|stmt| match stmt {

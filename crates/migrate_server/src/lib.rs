@@ -8,9 +8,11 @@
 mod documents;
 mod lint;
 mod position;
+mod transport;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -34,18 +36,32 @@ use crate::documents::Documents;
 use crate::lint::Target;
 use crate::position::Encoding;
 
-/// Serve on standard input and output until the client says `exit`.
-pub fn stdio(resolve: impl Fn(&Path) -> Arc<RuleSet>) -> anyhow::Result<()> {
-    let (connection, threads) = Connection::stdio();
-    run(&connection, resolve)?;
+/// The stack documents are checked on: the one the command line's workers have, as the
+/// semantic model and the rules recurse once per level of nesting.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Serve on standard input and output until the client says `exit`: success after `shutdown`,
+/// 1 without it (as LSP asks). An error is what ended the session (the input's framing first).
+pub fn stdio(resolve: impl Fn(&Path) -> Arc<RuleSet> + Sync) -> anyhow::Result<ExitCode> {
+    let (connection, threads) = transport::stdio();
+    let served = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || run(&connection, &resolve))?
+            .join()
+            .unwrap_or_else(|_| anyhow::bail!("internal error (a bug in migrate)"))
+    });
     drop(connection);
     threads.join()?;
-    Ok(())
+    served
 }
 
 /// Serve on `connection`: initialize, then answer until shutdown. `resolve` gives the rules
 /// for the file at a path (the project's settings).
-pub fn run(connection: &Connection, resolve: impl Fn(&Path) -> Arc<RuleSet>) -> anyhow::Result<()> {
+pub fn run(
+    connection: &Connection,
+    resolve: impl Fn(&Path) -> Arc<RuleSet>,
+) -> anyhow::Result<ExitCode> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params)?;
     let encoding = Encoding::negotiate(&params);
@@ -67,9 +83,12 @@ pub fn run(connection: &Connection, resolve: impl Fn(&Path) -> Arc<RuleSet>) -> 
         match message {
             Message::Request(request) => {
                 if connection.handle_shutdown(&request)? {
-                    return Ok(());
+                    return Ok(ExitCode::SUCCESS);
                 }
                 server.request(request)?;
+            }
+            Message::Notification(notification) if notification.method == "exit" => {
+                return Ok(ExitCode::FAILURE);
             }
             Message::Notification(notification) => {
                 // A notification has no answer: what goes wrong is logged, and serving goes on.
@@ -80,7 +99,7 @@ pub fn run(connection: &Connection, resolve: impl Fn(&Path) -> Arc<RuleSet>) -> 
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn capabilities(encoding: Encoding) -> ServerCapabilities {

@@ -96,11 +96,16 @@ impl<'a> Target<'a> {
 
     /// The edit of one fix: its own edits in a file; in a notebook, what it changes in each
     /// cell (an edit may sit on a cell boundary, where only the split text says which cell).
-    fn fix_edit(&self, fix: &Fix, encoding: Encoding) -> Option<WorkspaceEdit> {
-        let Self::File { uri, text } = self else {
+    /// `index` is the file's line index (built once for all its fixes).
+    fn fix_edit(
+        &self,
+        fix: &Fix,
+        index: Option<&LineIndex>,
+        encoding: Encoding,
+    ) -> Option<WorkspaceEdit> {
+        let (Self::File { uri, .. }, Some(index)) = (self, index) else {
             return self.edit_to(&apply_fixes(self.source(), [fix]).text, encoding);
         };
-        let index = LineIndex::new(text, encoding);
         let edits = fix
             .edits()
             .iter()
@@ -255,15 +260,30 @@ pub fn code_actions(
     let mut actions = Vec::new();
     let diagnostics = check(target, rules);
     if wanted(CodeActionKind::QUICKFIX.as_str()) {
-        for ((at, shown), diagnostic) in located(target, &diagnostics, encoding)
-            .into_iter()
-            .zip(&diagnostics)
-        {
-            let Some(fix) = &diagnostic.fix else { continue };
-            if at != uri || !overlaps(shown.range, range) {
+        let asked: Vec<(lsp_types::Diagnostic, &Diagnostic, &Fix)> =
+            located(target, &diagnostics, encoding)
+                .into_iter()
+                .zip(&diagnostics)
+                .filter_map(|((at, shown), diagnostic)| {
+                    let fix = diagnostic.fix.as_ref()?;
+                    (at == uri && overlaps(shown.range, range)).then_some((shown, diagnostic, fix))
+                })
+                .collect();
+        let parses = |text: &str| lint::parses(text, &target.path());
+        // Every fix together, parsed once; only a fix not proven so is parsed on its own.
+        let together = apply_fixes(target.source(), asked.iter().map(|(_, _, fix)| *fix));
+        let together_parse = parses(&together.text);
+        let index = match target {
+            Target::File { text, .. } => Some(LineIndex::new(text, encoding)),
+            Target::Notebook { .. } => None,
+        };
+        for ((shown, diagnostic, fix), taken) in asked.into_iter().zip(together.taken) {
+            // An edit whose result does not parse is never offered (`--fix` withholds it too).
+            let proven = taken && together_parse;
+            if !proven && !parses(&apply_fixes(target.source(), [fix]).text) {
                 continue;
             }
-            let Some(edit) = target.fix_edit(fix, encoding) else {
+            let Some(edit) = target.fix_edit(fix, index.as_ref(), encoding) else {
                 continue;
             };
             let title = diagnostic

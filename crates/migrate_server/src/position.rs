@@ -48,6 +48,8 @@ pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
     encoding: Encoding,
+    /// Whether the text is ASCII (every character one byte and one UTF-16 unit).
+    ascii: bool,
 }
 
 impl<'a> LineIndex<'a> {
@@ -64,16 +66,21 @@ impl<'a> LineIndex<'a> {
             text,
             starts,
             encoding,
+            ascii: text.is_ascii(),
         }
     }
 
     pub fn position(&self, offset: TextSize) -> Position {
         let offset = offset.to_usize().min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
-        let character = self.text[self.starts[line]..offset]
-            .chars()
-            .map(|c| self.encoding.width(c))
-            .sum();
+        let before = &self.text[self.starts[line]..offset];
+        // Counted in bytes when every character is one unit: many findings on one long line
+        // must not each count the characters before them.
+        let character = if self.encoding == Encoding::Utf8 || self.ascii {
+            u32::try_from(before.len()).unwrap_or(u32::MAX)
+        } else {
+            before.chars().map(|c| self.encoding.width(c)).sum()
+        };
         Position {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             character,

@@ -210,11 +210,14 @@ struct NameSets {
     /// names above, at and (`calls`) inside the names of calls (whose uses are the anchors).
     uses_matter: FxHashSet<String>,
     calls: FxHashSet<String>,
+    /// The most dot-separated parts of any name above: no longer prefix can match.
+    most_parts: usize,
 }
 
 impl NameSets {
     fn add(&mut self, names: &[String], calls: bool) -> usize {
         for name in names {
+            self.most_parts = self.most_parts.max(name.split('.').count());
             self.sets_of
                 .entry(name.clone())
                 .or_default()
@@ -235,7 +238,21 @@ impl NameSets {
 
     /// Whether the uses of an import of `qualified` may match a set.
     fn uses_matter(&self, qualified: &str) -> bool {
-        self.uses_matter.contains(qualified) || prefixes(qualified).any(|p| self.calls.contains(p))
+        self.uses_matter.contains(qualified)
+            || self.prefixes(qualified).any(|p| self.calls.contains(p))
+    }
+
+    /// `name` and the names above it that are short enough to be in a set: hashing every
+    /// prefix of a chain `np.a.a.a...` would cost the square of its length.
+    fn prefixes<'n>(&self, name: &'n str) -> impl Iterator<Item = &'n str> {
+        let short_enough = match name
+            .match_indices('.')
+            .nth(self.most_parts.saturating_sub(1))
+        {
+            Some((dot, _)) => &name[..dot],
+            None => name,
+        };
+        prefixes(short_enough)
     }
 
     /// Which sets the references match, and where the matching references end.
@@ -252,7 +269,7 @@ impl NameSets {
             }
             References::Names(referenced) => {
                 for (name, ends) in referenced {
-                    for prefix in prefixes(name) {
+                    for prefix in self.prefixes(name) {
                         for &set in self.sets_of.get(prefix).into_iter().flatten() {
                             matched.sets[set] = true;
                             matched.ends[set].extend(ends);

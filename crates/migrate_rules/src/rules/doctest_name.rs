@@ -4,7 +4,7 @@ use migrate_engine::ast::{self as ast, Expr, ExprContext, PySourceType};
 use migrate_engine::checker::{Checker, Rule};
 use migrate_engine::diagnostic::Diagnostic;
 use migrate_engine::edit::{Edit, Fix};
-use migrate_engine::parser::parse_unchecked_source;
+use migrate_engine::nesting;
 use migrate_engine::prefilter::{Atom, Triggers};
 use migrate_engine::text_size::{Ranged, TextRange, TextSize};
 
@@ -190,7 +190,9 @@ struct Found {
 
 /// Chains `np.<removed name>` (or `numpy.`) in an example's code.
 fn removed_names(code: &str) -> Vec<Found> {
-    let parsed = parse_unchecked_source(code, PySourceType::Python);
+    let Ok(parsed) = nesting::parse(code, PySourceType::Python) else {
+        return Vec::new();
+    };
     if !parsed.errors().is_empty() {
         return Vec::new();
     }

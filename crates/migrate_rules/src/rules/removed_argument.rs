@@ -153,11 +153,8 @@ fn later_keywords(
         return None;
     }
     let mut edits = remove_arguments(source, arguments, &[index]);
-    for ((at, _), name) in later.iter().zip(&row.later_keywords) {
-        edits.push(Edit::insert(
-            argument_start(source.text(), arguments, *at),
-            format!("{name}="),
-        ));
+    for ((at, arg), name) in later.iter().zip(&row.later_keywords) {
+        edits.extend(pass_as_keyword(source, arguments, *at, arg, name));
     }
     let names = row.later_keywords[..later.len()].join("=`, `");
     let help = if later.is_empty() {
@@ -166,6 +163,26 @@ fn later_keywords(
         format!("Remove it and pass the arguments after it as `{names}=`")
     };
     Some((edits, help))
+}
+
+/// The edits that pass the positional argument `arg` (at `index`) as `name=`: a named
+/// expression is parenthesized (`out=out := x` does not parse).
+fn pass_as_keyword(
+    source: &SourceText,
+    arguments: &ast::Arguments,
+    index: usize,
+    arg: &Expr,
+    name: &str,
+) -> Vec<Edit> {
+    let start = argument_start(source.text(), arguments, index);
+    if arg.is_named_expr() {
+        vec![
+            Edit::insert(start, format!("{name}=(")),
+            Edit::insert(arg.end(), ")".to_string()),
+        ]
+    } else {
+        vec![Edit::insert(start, format!("{name}="))]
+    }
 }
 
 /// The value passed, by keyword or position.
@@ -300,9 +317,8 @@ impl RemovedArgument {
                 if call.arguments.find_keyword(keyword).is_some() || positional_after {
                     return Err(message());
                 }
-                let start = argument_start(source.text(), &call.arguments, index);
                 (
-                    vec![Edit::insert(start, format!("{keyword}="))],
+                    pass_as_keyword(source, &call.arguments, index, arg, keyword),
                     format!("Pass it as `{keyword}=`"),
                 )
             }
