@@ -19,6 +19,9 @@ use crate::settings::Settings;
 #[derive(Default)]
 pub struct AssumedFloors {
     files: Mutex<BTreeSet<PathBuf>>,
+    /// The projects of those files: one file per project is enough for its note, so the
+    /// others are not checked again.
+    noted: Mutex<BTreeSet<PathBuf>>,
 }
 
 impl AssumedFloors {
@@ -34,9 +37,19 @@ impl AssumedFloors {
         read: impl FnOnce() -> Option<String>,
         fix: impl FnOnce() -> FileReport,
     ) -> FileReport {
+        let root = || settings.project_roots(std::iter::once(path)).pop_first();
+        let already_noted = || {
+            root().is_some_and(|root| {
+                self.noted
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .contains(&root)
+            })
+        };
         let on_numpy_1 = (mode != Mode::Check)
             .then(|| settings.rules_on_numpy_1(path))
-            .flatten();
+            .flatten()
+            .filter(|_| !already_noted());
         let source = on_numpy_1.as_ref().and_then(|_| read());
         let report = fix();
         // A panic of the rules was the file's error in `fix` already; here it means no note.
@@ -54,6 +67,12 @@ impl AssumedFloors {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(path.to_path_buf());
+            if let Some(root) = root() {
+                self.noted
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(root);
+            }
         }
         report
     }
