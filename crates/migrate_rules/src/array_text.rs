@@ -6,6 +6,7 @@
 use migrate_engine::prefilter::{is_identifier_byte, skip_blanks, word_starts};
 
 use crate::numpy_types::{ARRAY_FUNCTIONS, ARRAY_METHODS, RANDOM_FUNCTIONS};
+use crate::triggers::identifier_end;
 
 /// From the bytes alone, whether one of the attribute names at `starts` is assigned
 /// (`x.shape = ...`) on what [`is_numpy_array`] may prove an array: a call, a subscript, a
@@ -145,15 +146,6 @@ fn opening_bracket(bytes: &[u8], close: usize) -> Option<usize> {
         }
         at = at.checked_sub(1)?;
     }
-}
-
-/// Where the identifier that starts at `start` ends.
-fn identifier_end(bytes: &[u8], start: usize) -> usize {
-    start
-        + bytes[start..]
-            .iter()
-            .take_while(|byte| is_identifier_byte(**byte))
-            .count()
 }
 
 /// Where the identifier that ends at `end` starts.

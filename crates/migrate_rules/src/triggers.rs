@@ -177,7 +177,8 @@ fn alias_after(source: &str, end: usize) -> Option<&str> {
     (!alias.is_empty()).then_some(alias)
 }
 
-fn identifier_end(bytes: &[u8], start: usize) -> usize {
+/// Where the identifier that starts at `start` ends.
+pub(crate) fn identifier_end(bytes: &[u8], start: usize) -> usize {
     bytes[start..]
         .iter()
         .position(|b| !is_identifier_byte(*b))

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use migrate_engine::prefilter::{Anchor, Atom, Inside, Triggers, is_identifier_byte, word_starts};
 use migrate_engine::text_size::Ranged;
 
+use crate::triggers;
 use crate::values::{self, IntType};
 
 /// ## What it does
@@ -237,10 +238,7 @@ fn int_literals(arguments: &str) -> impl Iterator<Item = Option<i128>> + '_ {
                 continue;
             }
             let start = at;
-            at = bytes[start..]
-                .iter()
-                .position(|b| !is_identifier_byte(*b))
-                .map_or(bytes.len(), |n| start + n);
+            at = triggers::identifier_end(bytes, start);
             let literal: String = arguments[start..at].chars().filter(|c| *c != '_').collect();
             let (digits, radix) = match literal.get(..2).map(str::to_ascii_lowercase).as_deref() {
                 Some("0x") => (&literal[2..], 16),

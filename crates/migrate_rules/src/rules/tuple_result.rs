@@ -120,12 +120,7 @@ fn changed_as_list(source: &str, starts: &[usize]) -> bool {
 /// dots and blanks, returns no tuple to a name: `np.atleast_1d(x)` of one array is one array,
 /// and a call followed by more (`np.atleast_1d(x)[0]`, `+ 1`) is not the assigned value.
 fn returns_no_tuple(source: &str, start: usize) -> bool {
-    let bytes = source.as_bytes();
-    let name_end = start
-        + bytes[start..]
-            .iter()
-            .take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'_')
-            .count();
+    let name_end = triggers::identifier_end(source.as_bytes(), start);
     let rest = &source[name_end..];
     let Some(arguments) = rest.trim_start_matches([' ', '\t']).strip_prefix('(') else {
         return false;
