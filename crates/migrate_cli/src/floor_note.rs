@@ -15,12 +15,10 @@ use crate::args::Mode;
 use crate::run::FileReport;
 use crate::settings::Settings;
 
-/// The files of a run whose fixes need NumPy 2 although no floor says so.
+/// The projects of a run where a fix needs NumPy 2 although no floor says so.
 #[derive(Default)]
 pub struct AssumedFloors {
-    files: Mutex<BTreeSet<PathBuf>>,
-    /// The projects of those files: one file per project is enough for its note, so the
-    /// others are not checked again.
+    /// One file is enough for a project's note: the others are not checked again.
     noted: Mutex<BTreeSet<PathBuf>>,
 }
 
@@ -37,19 +35,15 @@ impl AssumedFloors {
         read: impl FnOnce() -> Option<String>,
         fix: impl FnOnce() -> FileReport,
     ) -> FileReport {
-        let root = || settings.project_roots(std::iter::once(path)).pop_first();
-        let already_noted = || {
-            root().is_some_and(|root| {
-                self.noted
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .contains(&root)
-            })
-        };
+        let noted = || self.noted.lock().unwrap_or_else(PoisonError::into_inner);
         let on_numpy_1 = (mode != Mode::Check)
             .then(|| settings.rules_on_numpy_1(path))
-            .flatten()
-            .filter(|_| !already_noted());
+            .flatten();
+        let root = on_numpy_1
+            .as_ref()
+            .and_then(|_| settings.project_roots(std::iter::once(path)).pop_first())
+            .filter(|root| !noted().contains(root));
+        let on_numpy_1 = on_numpy_1.filter(|_| root.is_some());
         let source = on_numpy_1.as_ref().and_then(|_| read());
         let report = fix();
         // A panic of the rules was the file's error in `fix` already; here it means no note.
@@ -59,30 +53,21 @@ impl AssumedFloors {
             }))
             .unwrap_or(false)
         };
-        if let (Some(on_numpy_1), Some(source)) = (on_numpy_1, source)
+        if let (Some(on_numpy_1), Some(source), Some(root)) = (on_numpy_1, source, root)
             && report.fixed > 0
             && needs_numpy_2(&source, &on_numpy_1)
         {
-            self.files
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(path.to_path_buf());
-            if let Some(root) = root() {
-                self.noted
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(root);
-            }
+            noted().insert(root);
         }
         report
     }
 
     /// One note per project: to print on stderr.
-    pub fn notes(&self, settings: &Settings) -> Vec<String> {
-        let files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-        settings
-            .project_roots(files.iter().map(PathBuf::as_path))
-            .into_iter()
+    pub fn notes(&self) -> Vec<String> {
+        self.noted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
             .map(|root| {
                 format!(
                     "note: no NumPy requirement found for {}; fixes assume NumPy >= 2.0 (set \

@@ -148,7 +148,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     warn_unreadable_requirements(&settings);
-    for note in assumed_floors.notes(&settings) {
+    for note in assumed_floors.notes() {
         eprintln!("{note}");
     }
     let config_errors = settings.errors();
@@ -381,7 +381,7 @@ fn stdin(args: &Args, mode: Mode, settings: &Settings) -> anyhow::Result<ExitCod
         None => None,
     };
     warn_unreadable_requirements(settings);
-    for note in assumed_floors.notes(settings) {
+    for note in assumed_floors.notes() {
         eprintln!("{note}");
     }
     let config_errors = settings.errors();
