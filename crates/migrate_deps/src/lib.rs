@@ -378,11 +378,14 @@ pub fn check_files(files: &[PathBuf]) -> Vec<FileCheck> {
     checked
 }
 
+/// Why a FIFO, socket or device is not read.
+pub const NOT_A_REGULAR_FILE: &str = "not a regular file (a FIFO, socket or device?), not read";
+
 fn read(path: &Path) -> Result<String, String> {
     let cannot_read = |error: std::io::Error| format!("cannot read: {error}");
     // A FIFO (named, or a `-r` include) would block the run, a device never end.
     if !std::fs::metadata(path).map_err(cannot_read)?.is_file() {
-        return Err("not a regular file (a FIFO, socket or device?), not read".to_string());
+        return Err(NOT_A_REGULAR_FILE.to_string());
     }
     let bytes = std::fs::read(path).map_err(cannot_read)?;
     String::from_utf8(bytes).map_err(|error| {

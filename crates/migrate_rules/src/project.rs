@@ -219,8 +219,7 @@ pub fn read_config_file(file: &Path) -> io::Result<String> {
     Ok(text)
 }
 
-/// Why a FIFO, socket or device is not read.
-pub const NOT_A_REGULAR_FILE: &str = "not a regular file (a FIFO, socket or device?), not read";
+pub use migrate_deps::NOT_A_REGULAR_FILE;
 
 /// Whether a file with this metadata may be read by [`read_config_file`], else why not.
 pub fn check_config_file(metadata: &fs::Metadata) -> io::Result<()> {
